@@ -1,0 +1,135 @@
+"""Creation / conversion kernels, generic over the array module ``xp``."""
+from __future__ import annotations
+
+import numpy as np
+
+from ._dtypes import FROM_NP, TO_NP
+
+
+def kernels(xp):
+    nd = xp.ndarray
+    asarray = xp.asarray
+
+    def from_list(flat, shape, dtype):
+        npd = TO_NP[dtype]
+        if dtype.category == 1 or dtype.category == 0:
+            a = np.array(flat, dtype=np.int64 if dtype.category == 1 else np.bool_)
+            if a.size and dtype.category == 1 and a.dtype != npd:
+                a = a.astype(npd)  # wraps like PyTorch's int conversions
+        else:
+            a = np.array(flat, dtype=np.float64).astype(npd)
+        return asarray(a.reshape(shape))
+
+    def from_array(obj, dtype, copy):
+        if hasattr(obj, "__dlpack__") and not hasattr(obj, "__array_interface__") and xp is np:
+            obj = np.from_dlpack(obj)
+        a = asarray(obj)
+        if a.dtype not in FROM_NP:
+            if dtype is None:
+                if a.dtype.kind in "iub" or a.dtype.kind == "f":
+                    return None
+                return None
+        if dtype is not None and a.dtype != TO_NP[dtype]:
+            return a.astype(TO_NP[dtype])
+        if copy:
+            return a.copy()
+        return a
+
+    def dtype_of(x):
+        return FROM_NP.get(x.dtype)
+
+    def to_list(x):
+        if x.dtype in (TO_NP_HALF):
+            x = x.astype(np.float32)
+        return x.tolist()
+
+    def item(x):
+        if x.dtype in TO_NP_HALF:
+            x = x.astype(np.float32)
+        return x.item()
+
+    def to_numpy(x):
+        return x if xp is np else xp.asnumpy(x)
+
+    def strides(x):
+        isz = x.itemsize
+        return tuple(s // isz for s in x.strides)
+
+    def is_contiguous(x):
+        return bool(x.flags.c_contiguous)
+
+    def data_ptr(x):
+        return int(x.__array_interface__["data"][0]) if xp is np else int(x.data.ptr)
+
+    def storage_offset(x):
+        base = x
+        while base.base is not None and isinstance(base.base, nd):
+            base = base.base
+        if xp is np:
+            off = x.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+        else:
+            off = x.data.ptr - base.data.ptr
+        return off // x.itemsize
+
+    def shares_memory(x, y):
+        return bool(xp.shares_memory(x, y)) if xp is np else bool(x.data.ptr == y.data.ptr)
+
+    def full(shape, value, dtype):
+        return xp.full(shape, value, dtype=TO_NP[dtype])
+
+    def empty(shape, dtype):
+        return xp.empty(shape, dtype=TO_NP[dtype])
+
+    def arange(start, end, step, dtype):
+        if dtype.category == 2:
+            return xp.arange(start, end, step, dtype=np.float64).astype(TO_NP[dtype])
+        return xp.arange(start, end, step).astype(TO_NP[dtype])
+
+    def linspace(start, end, steps, dtype):
+        npd = TO_NP[dtype]
+        if dtype.category != 2:
+            return xp.linspace(start, end, steps).astype(npd)
+        # PyTorch computes the halves from both ends for symmetry
+        if steps == 1:
+            return xp.full((1,), start, dtype=npd)
+        step = (end - start) / (steps - 1)
+        i = xp.arange(steps, dtype=np.float64)
+        half = steps // 2
+        out = xp.where(i < half, start + step * i, end - step * (steps - 1 - i))
+        return out.astype(npd)
+
+    def eye(n, m, dtype):
+        return xp.eye(n, m, dtype=TO_NP[dtype])
+
+    def to_dtype(x, dtype):
+        npd = TO_NP[dtype]
+        if dtype.category == 1 and x.dtype.kind == "f":
+            # C-style truncation toward zero; NaN/inf are undefined in PyTorch, keep NumPy's value
+            with np.errstate(invalid="ignore"):
+                return xp.trunc(x.astype(np.float64) if x.dtype in TO_NP_HALF else x).astype(npd)
+        return x.astype(npd)
+
+    def clone(x):
+        return xp.array(x, copy=True, order="C")
+
+    def copy_(dst, src):
+        xp.copyto(dst, src, casting="unsafe")
+        return dst
+
+    TO_NP_HALF = (np.dtype(np.float16), TO_NP[_bf16()])
+
+    return {
+        "from_list": from_list, "from_array": from_array, "dtype_of": dtype_of, "to_list": to_list,
+        "item": item, "to_numpy": to_numpy, "strides": strides, "is_contiguous": is_contiguous,
+        "data_ptr": data_ptr, "storage_offset": storage_offset, "shares_memory": shares_memory,
+        "full": full, "empty": empty, "arange": arange, "linspace": linspace, "eye": eye,
+        "to_dtype": to_dtype, "clone": clone, "copy_": copy_,
+    }
+
+
+def _bf16():
+    import ember
+    return ember.bfloat16
+
+
+KERNELS = kernels(np)

@@ -1,0 +1,36 @@
+"""ember: a PyTorch-compatible deep-learning framework with pluggable backends.
+
+    import ember as torch
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    (x * x).sum().backward()
+    x.grad            # tensor([2., 4.])
+
+Compute lives in backend plugins discovered through the ``ember.backends``
+entry-point group; ``EMBER_BACKEND`` picks the default one.
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .hookspec import hookimpl
+from ._dtype import (dtype, bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64, half,
+                     float, double, short, int, long, promote_types, result_type, can_cast, get_default_dtype,
+                     set_default_dtype, finfo, iinfo)
+from ._tensor import Tensor, Size
+from ._device import device
+from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
+                                 is_inference_mode_enabled)
+from . import ops as _ops
+from . import _functional
+from ._functional import *  # noqa: F401,F403  (the public op functions)
+from . import _tensor_methods  # noqa: F401  (binds methods onto Tensor)
+from . import autograd, backends, cuda
+from ._print import set_printoptions
+from ._api import (set_default_device, get_default_device, is_tensor, is_floating_point, numel,
+                   is_nonzero, set_num_threads, get_num_threads, compile, manual_seed_all)
+
+uint16 = uint32 = uint64 = None  # not supported by ember; present for attribute probes
+cfloat = cdouble = complex64 = complex128 = None
+del uint16, uint32, uint64, cfloat, cdouble, complex64, complex128
+
+__all__ = [n for n in dir() if not n.startswith("_")]

@@ -1,0 +1,282 @@
+"""The backward engine: dependency counting over the recorded graph, one loop.
+
+Gradients are computed with ember ops, so with ``create_graph=True`` the
+backward pass is itself recorded and can be differentiated again.
+"""
+from __future__ import annotations
+
+from .grad_mode import STATE
+from ._node import Node
+
+_FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after "
+          "they have already been freed). Saved intermediate values of the graph are freed when you call "
+          ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+          "graph a second time or if you need to access saved tensors after calling backward.")
+
+
+def _target(t):
+    """The graph position of tensor ``t``: (node, output_nr) or (leaf, 0); None if it has none."""
+    if t.grad_fn is not None:
+        return (t.grad_fn, t._output_nr)
+    if t._requires_grad:
+        return (t, 0)
+    return None
+
+
+def _check_versions(node):
+    saved = node.saved
+    for i, t in enumerate(saved):
+        if t is None:
+            continue
+        v = t._vc[0] if t._vc is not None else 0
+        if v != node.versions[i]:
+            shape = list(t.shape)
+            what = f"output {t._output_nr} of {t.grad_fn.name()}" if t.grad_fn is not None else "a leaf tensor"
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an inplace "
+                f"operation: [{t.dtype} {shape}], which is {what}, is at version {v}; expected version "
+                f"{node.versions[i]} instead (saved by {node.name()}). Hint: the inplace op that changed it "
+                "must run after backward, or work on a .clone().")
+
+
+def _collect(root_nodes):
+    """Dependency counts for every node/leaf reachable from the roots."""
+    deps = {}
+    seen = set()
+    stack = list(root_nodes)
+    for n in root_nodes:
+        seen.add(id(n))
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, Node):
+            continue
+        for e in node.edges:
+            if e is None:
+                continue
+            tgt = e[0]
+            k = id(tgt)
+            deps[k] = deps.get(k, 0) + 1
+            if k not in seen:
+                seen.add(k)
+                stack.append(tgt)
+    return deps
+
+
+def _needed(root_nodes, capture_keys):
+    """ids of nodes from which some capture target is reachable (for pruning)."""
+    memo = {}
+    # iterative post-order DFS
+    for r in root_nodes:
+        if id(r) in memo:
+            continue
+        stack = [(r, False)]
+        while stack:
+            node, done = stack.pop()
+            k = id(node)
+            if done:
+                res = k in capture_keys
+                if isinstance(node, Node):
+                    for e in node.edges:
+                        if e is not None and memo.get(id(e[0])):
+                            res = True
+                memo[k] = res
+                continue
+            if k in memo:
+                continue
+            stack.append((node, True))
+            if isinstance(node, Node):
+                for e in node.edges:
+                    if e is not None and id(e[0]) not in memo:
+                        stack.append((e[0], False))
+    return {k for k, v in memo.items() if v}
+
+
+def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None, accumulate=True,
+                 allow_unused=True):
+    """Shared core of ``Tensor.backward``, ``autograd.backward`` and ``autograd.grad``.
+
+    Returns the captured gradients for ``inputs`` (when given), else None.
+    """
+    from .. import _functional as F
+
+    roots = []
+    for i, (t, g) in enumerate(zip(tensors, grad_tensors)):
+        tgt = _target(t)
+        if tgt is None:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        roots.append((tgt, g))
+
+    capture = None
+    if inputs is not None:
+        capture = {}
+        for i, t in enumerate(inputs):
+            tgt = _target(t)
+            if tgt is None:
+                raise RuntimeError(f"One of the differentiated Tensors (input {i}) does not require grad")
+            capture.setdefault((id(tgt[0]), tgt[1]), []).append(i)
+    captured = [None] * (len(inputs) if inputs is not None else 0)
+
+    root_objs = []
+    for (obj, _), _g in roots:
+        if all(obj is not r for r in root_objs):
+            root_objs.append(obj)
+    deps = _collect(root_objs)
+    needed = None
+    if capture is not None:
+        needed = _needed(root_objs, {k[0] for k in capture})
+
+    buffers = {}
+    objs = {}
+    for (obj, nr), g in roots:
+        k = id(obj)
+        objs[k] = obj
+        buf = buffers.get(k)
+        if buf is None:
+            n = obj.op.nout if isinstance(obj, Node) else 1
+            buf = buffers[k] = [None] * n
+        buf[nr] = g if buf[nr] is None else buf[nr] + g
+
+    ready = [objs[k] for k in buffers if deps.get(k, 0) == 0]
+    prev_enabled = STATE.enabled
+    STATE.enabled = bool(create_graph)
+    try:
+        while ready:
+            obj = ready.pop()
+            k = id(obj)
+            grads = buffers.pop(k)
+            if not isinstance(obj, Node):
+                _leaf(obj, grads[0], capture, captured, accumulate, create_graph)
+                continue
+            node = obj
+            if node.pre_hooks:
+                grads = _run_pre_hooks(node, grads)
+            if node.retains:
+                _retain(node, grads)
+            if capture is not None:
+                for nr, g in enumerate(grads):
+                    idx = capture.get((k, nr))
+                    if idx:
+                        for i in idx:
+                            captured[i] = g
+            if needed is not None and k not in needed:
+                results = ()
+            else:
+                if node.released:
+                    raise RuntimeError(_FREED)
+                if node.saved is not None:
+                    _check_versions(node)
+                results = node.op.backward(node, *grads)
+                if type(results) is not tuple:
+                    results = (results,)
+                if node.post_hooks:
+                    for hook in node.post_hooks:
+                        new = hook(results, tuple(grads))
+                        if new is not None:
+                            results = tuple(new)
+                if STATE.anomaly:
+                    _anomaly_check(node, results)
+                if not retain_graph:
+                    node.release()
+            edges = node.edges
+            shapes = node.shapes
+            for i, e in enumerate(edges):
+                if e is None:
+                    continue
+                tgt, nr = e
+                tk = id(tgt)
+                g = results[i] if i < len(results) else None
+                if g is not None:
+                    if g.shape != shapes[i]:
+                        g = F.sum_to_size(g, shapes[i])
+                    if g.dtype is not node.dtypes[i]:
+                        g = g.to(node.dtypes[i])
+                    buf = buffers.get(tk)
+                    if buf is None:
+                        n = tgt.op.nout if isinstance(tgt, Node) else 1
+                        buf = buffers[tk] = [None] * n
+                        objs[tk] = tgt
+                    buf[nr] = g if buf[nr] is None else buf[nr] + g
+                d = deps[tk] - 1
+                deps[tk] = d
+                if d == 0 and tk in buffers:
+                    ready.append(tgt)
+    finally:
+        STATE.enabled = prev_enabled
+
+    if inputs is not None:
+        if not allow_unused:
+            for i, g in enumerate(captured):
+                if g is None:
+                    raise RuntimeError(
+                        "One of the differentiated Tensors appears to not have been used in the graph. "
+                        "Set allow_unused=True if this is the desired behavior.")
+        return captured
+    return None
+
+
+def _run_pre_hooks(node, grads):
+    grads = list(grads)
+    for hook in node.pre_hooks:
+        if type(hook) is tuple:  # tensor hook: (output_nr, fn)
+            nr, fn = hook
+            if grads[nr] is not None:
+                new = fn(grads[nr])
+                if new is not None:
+                    grads[nr] = new
+        else:
+            new = hook(tuple(grads))
+            if new is not None:
+                grads = list(new)
+    return grads
+
+
+def _retain(node, grads):
+    for nr, ref in node.retains:
+        t = ref()
+        g = grads[nr]
+        if t is None or g is None:
+            continue
+        g = g.detach() if not STATE.enabled else g
+        t._grad = g.clone() if t._grad is None else t._grad + g
+
+
+def _leaf(t, g, capture, captured, accumulate, create_graph):
+    if g is None:
+        return
+    if t._hooks:
+        for fn in t._hooks:
+            new = fn(g)
+            if new is not None:
+                g = new
+    if capture is not None:
+        idx = capture.get((id(t), 0))
+        if idx:
+            for i in idx:
+                captured[i] = g
+        if not accumulate:
+            return
+        if not idx:
+            return  # backward(inputs=...) accumulates only into the listed tensors
+    if not accumulate:
+        return
+    if t._grad is None:
+        t._grad = g.clone() if create_graph else g.detach().clone()
+    elif create_graph or t._grad.grad_fn is not None:
+        t._grad = t._grad + g
+    else:
+        t._grad.add_(g.detach())
+    if t._post_acc_hooks:
+        for fn in t._post_acc_hooks:
+            fn(t)
+
+
+def _anomaly_check(node, results):
+    from .. import _functional as F
+    for i, g in enumerate(results):
+        if g is not None and g.dtype.is_floating_point and bool(F.isnan(g).any()):
+            msg = f"Function '{node.name()}' returned nan values in its {i}th output."
+            if node.trace:
+                import warnings
+                warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n"
+                              f"{node.trace}", RuntimeWarning, stacklevel=2)
+            raise RuntimeError(msg)

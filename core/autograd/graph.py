@@ -1,0 +1,2 @@
+"""``ember.autograd.graph``: graph inspection helpers."""
+from ._node import Node  # noqa: F401
