@@ -170,6 +170,8 @@ def binary(op, a, b, out_dtype=None, compute=None):
             a = a.to(ct)
         if b.dtype is not ct:
             b = b.to(ct)
+        if a._data.shape != b._data.shape:
+            _check_broadcast(op, a, b)
         return apply(op, (a, b), (), ct if out_dtype is None else out_dtype)
     if ta:
         t, s, swap = a, b, False
@@ -190,6 +192,16 @@ def binary(op, a, b, out_dtype=None, compute=None):
         t = t.to(ct)
     s = (float(s) if ct.category == 2 else int(s)) if ct is not _bool else bool(s)
     return _apply_scalar(op, t, s, swap, ct if out_dtype is None else out_dtype)
+
+
+def _check_broadcast(op, a, b):
+    sa, sb = a._data.shape, b._data.shape
+    for i in range(1, min(len(sa), len(sb)) + 1):
+        x, y = sa[-i], sb[-i]
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(
+                f"{op.name}(): The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton "
+                f"dimension {max(len(sa), len(sb)) - i}; received shapes {list(sa)} and {list(sb)}")
 
 
 def _promote_tensors(a, b):

@@ -23,3 +23,18 @@ def kernels(xp):
 
 
 KERNELS = kernels(np)
+
+
+def _more(xp):
+    def select(x, dim, index):
+        return x[(slice(None),) * dim + (index,)]
+
+    def select_scatter(x, src, dim, index):
+        out = x.copy()
+        out[(slice(None),) * dim + (index,)] = src
+        return out
+
+    return {"select": select, "select_scatter": select_scatter}
+
+
+KERNELS.update(_more(np))

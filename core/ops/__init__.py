@@ -1,5 +1,10 @@
-"""Op declarations, one module per family.  Importing this package declares every op."""
-from . import creation, elementwise, reduce, movement, linalg, inplace  # noqa: F401
+"""Op declarations, one module per family.  Importing this package declares every op.
 
-# ops whose Tensor method has an in-place twin ``name_`` built by ember._tensor_methods
-INPLACE_VARIANTS = ["add", "sub", "mul", "div", "pow", "neg", "exp", "log"]
+Each family module may define ``INPLACE``: names of its Tensor methods that get an
+in-place twin ``name_`` (built by ``ember._tensor_methods`` on the out-of-place op).
+"""
+from . import creation, elementwise, math, reduce, movement, indexing, linalg, sort, random, conversion, inplace
+
+FAMILIES = (creation, elementwise, math, reduce, movement, indexing, linalg, sort, random)
+
+INPLACE_VARIANTS = [name for fam in FAMILIES for name in getattr(fam, "INPLACE", ())]

@@ -14,6 +14,8 @@ from ._util import reg
 
 F = "elementwise"
 
+INPLACE = ("add", "sub", "mul", "div", "pow", "neg", "exp", "log")
+
 
 def _float_compute(ct):
     return ct if ct.is_floating_point else D.get_default_dtype()

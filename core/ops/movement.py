@@ -179,3 +179,47 @@ def flatten(input, start_dim=0, end_dim=-1):
     if s == e:
         return input
     return reshape(input, shape[:s] + (numel(shape[s:e + 1]),) + shape[e + 1:])
+
+
+def _select_bwd(ctx, g):
+    dim, index = ctx.params
+    from .creation import zeros
+    z = zeros(ctx.shapes[0], dtype=g.dtype, device=g.device)
+    from .inplace import commit  # noqa: F401
+    return (_select_scatter(z, g, dim, index),)
+
+
+def _select_scatter(base, src, dim, index):
+    return apply(SELECT_SCATTER, (base, src), (dim, index))
+
+
+def _select_scatter_bwd(ctx, g):
+    dim, index = ctx.params
+    n = ctx.needs_input_grad
+    gb = _select_scatter(g, g.select(dim, index).new_zeros(ctx.shapes[1]), dim, index) if n[0] else None
+    gs = g.select(dim, index) if n[1] else None
+    return gb, gs
+
+
+SELECT = defop("select", F, "select(x, dim, index) -> out", backward=_select_bwd, view=True)
+SELECT_SCATTER = defop("select_scatter", F, "select_scatter(x, src, dim, index) -> out",
+                       backward=_select_scatter_bwd, doc="copy of x with x.select(dim, index) replaced by src")
+
+
+@reg("select")
+def select(input, dim, index):
+    """The slice at ``index`` along ``dim`` (a view with that dim removed)."""
+    if input.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = wrap_dim(dim, input.ndim, "select")
+    n = input.shape[d]
+    index = index.__index__()
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
+                         f"dimension {d}")
+    return apply(SELECT, (input,), (d, index + n if index < 0 else index))
+
+
+def select_scatter(input, src, dim, index):
+    d = wrap_dim(dim, input.ndim, "select_scatter")
+    return _select_scatter(input, src, d, index % input.shape[d])

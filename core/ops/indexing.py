@@ -1,0 +1,4 @@
+"""indexing ops (being written)."""
+from __future__ import annotations
+
+INPLACE = ()

@@ -1,0 +1,4 @@
+"""math ops (being written)."""
+from __future__ import annotations
+
+INPLACE = ()

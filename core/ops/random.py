@@ -1,0 +1,4 @@
+"""random ops (being written)."""
+from __future__ import annotations
+
+INPLACE = ()

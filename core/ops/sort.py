@@ -1,0 +1,4 @@
+"""sort ops (being written)."""
+from __future__ import annotations
+
+INPLACE = ()

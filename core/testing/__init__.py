@@ -1,0 +1,13 @@
+"""``ember.testing``: the shared conformance suite and testing helpers.
+
+This is the one place in ``ember`` allowed to import NumPy: references are
+computed with NumPy in float64.
+
+Run the suite against any installed backend::
+
+    pytest --pyargs ember.testing --ember-backend NAME [-k FAMILY] [--ember-dtypes float32,float64]
+"""
+from .opinfo import OpInfo, SampleInput, ErrorInput, op_db, ops_by_family
+from .comparison import assert_close
+
+__all__ = ["OpInfo", "SampleInput", "ErrorInput", "op_db", "ops_by_family", "assert_close"]
