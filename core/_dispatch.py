@@ -79,32 +79,37 @@ def apply(op, args, params=(), dtype=None):
     """
     a0 = args[0]
     b = a0._backend
-    if len(args) > 1:
+    if len(args) == 1:
+        datas = (a0._data,)
+    else:
         for t in args:
             if t._backend is not b:
                 raise same_device_error(op.name, a0.device, t.device)
+        datas = [t._data for t in args]
     k = b.table.get(op.name)
     if k is None:
         k = kernel_for(op, b)
         if k is None:
             return op.decomposition(*args, *params)
     if op.nout == 1:
-        out = wrap(k(*[t._data for t in args], *params), a0.dtype if dtype is None else dtype, b)
+        out = wrap(k(*datas, *params), a0.dtype if dtype is None else dtype, b)
         if op.view:
             _make_view(out, a0)
+            out._view_info = (a0, op, params, -1)
         if STATE.enabled and op.backward is not None:
             for t in args:
                 if t._requires_grad:
                     _record(op, args, params, (out,))
                     break
         return out
-    datas = k(*[t._data for t in args], *params)
+    res = k(*datas, *params)
     if dtype is None:
         dtype = (a0.dtype,) * op.nout
-    outs = tuple(wrap(d, dt, b) for d, dt in zip(datas, dtype))
+    outs = tuple(wrap(d, dt, b) for d, dt in zip(res, dtype))
     if op.view:
-        for o in outs:
+        for i, o in enumerate(outs):
             _make_view(o, a0)
+            o._view_info = (a0, op, params, i)
     if STATE.enabled and op.backward is not None:
         for t in args:
             if t._requires_grad:
@@ -131,7 +136,7 @@ def _record(op, args, params, outs):
         else:
             edges.append(None)
     node = Node(op, args if op.save_inputs else None, params, tuple(edges),
-                tuple(t.shape for t in args), tuple(t.dtype for t in args))
+                tuple([t._data.shape for t in args]), tuple([t.dtype for t in args]))
     for i, o in enumerate(outs):
         if o.dtype.category == 2:
             o.grad_fn = node
@@ -232,7 +237,7 @@ def _apply_scalar(op, t, s, swap, dtype):
         saved = None
         if op.save_inputs:
             saved = (None, t) if swap else (t, None)
-        node = Node(op, saved, (s, swap), edges, (None, t.shape) if swap else (t.shape, None),
+        node = Node(op, saved, (s, swap), edges, (None, t._data.shape) if swap else (t._data.shape, None),
                     (None, t.dtype) if swap else (t.dtype, None))
         if dtype.category == 2:
             out.grad_fn = node

@@ -45,7 +45,7 @@ class Tensor:
     """
 
     __slots__ = ("_data", "_backend", "dtype", "_requires_grad", "_grad", "grad_fn", "_output_nr",
-                 "_vc", "_base", "_hooks", "_post_acc_hooks", "__weakref__", "__dict__")
+                 "_vc", "_base", "_hooks", "_post_acc_hooks", "_view_info", "__weakref__", "__dict__")
 
     __array_priority__ = 1000  # make numpy defer to our reflected operators
 

@@ -51,18 +51,79 @@ def commit(self: Tensor, result: Tensor, op="in-place operation") -> Tensor:
     node = result.grad_fn
     tracked = node is not None and STATE.enabled
     if tracked:
-        if self._base is not None:
-            raise RuntimeError(
-                f"{op}: in-place modification of a view whose base takes part in autograd is not supported by "
-                f"ember yet; use an out-of-place op (e.g. torch.where / index_put) or modify the base tensor")
         _snapshot_saved(node, self)
     self._backend.table["copy_"](self._data, result._data)
     self._bump_version()
     if tracked:
-        self.grad_fn = node
-        self._output_nr = result._output_nr
-        self._requires_grad = True
+        if self._base is not None:
+            _copy_slices(self, result)
+        else:
+            self.grad_fn = node
+            self._output_nr = result._output_nr
+            self._requires_grad = True
     return self
+
+
+# --- in-place writes through views (PyTorch's CopySlices) -------------------------
+
+def _view_chain(view):
+    """The (op, params, output_index) steps that produce ``view`` from its base."""
+    chain = []
+    t = view
+    base = view._base
+    while t is not base:
+        info = getattr(t, "_view_info", None)
+        if info is None:  # an alias such as detach(): identity on values
+            break
+        src, op, params, idx = info
+        chain.append((op, params, idx))
+        t = src
+    chain.reverse()
+    return chain
+
+
+def _replay(t, chain):
+    from .._dispatch import apply
+    for op, params, idx in chain:
+        t = apply(op, (t,), params)
+        if idx >= 0:
+            t = t[idx]
+    return t
+
+
+def _copy_slices(view, result):
+    """``view`` (of ``base``) was overwritten by ``result``: re-root the graph on ``base``."""
+    from .._dispatch import _record
+    base = view._base
+    chain = _view_chain(view)
+    node = _record(_COPY_SLICES, (base, result), (chain,), ())
+    base.grad_fn = node
+    base._output_nr = 0
+    base._requires_grad = True
+    fresh = _replay(base, chain)
+    view.grad_fn = fresh.grad_fn
+    view._output_nr = fresh._output_nr
+    view._requires_grad = True
+
+
+def _copy_slices_bwd(ctx, g):
+    """d(base)/d(old base) masks the overwritten region; d/d(src) is that region of g."""
+    from .creation import ones_like
+    (chain,) = ctx.params
+    n = ctx.needs_input_grad
+    g_base = g_src = None
+    if n[0]:
+        prev = STATE.enabled
+        STATE.enabled = False
+        try:
+            mask = ones_like(g)
+            _replay(mask, chain).zero_()
+        finally:
+            STATE.enabled = prev
+        g_base = g * mask
+    if n[1]:
+        g_src = _replay(g, chain)
+    return g_base, g_src
 
 
 def _bshape(a, b):
@@ -116,3 +177,13 @@ def write_out(out: Tensor, result: Tensor) -> Tensor:
 
 
 __all__ = ["inplace", "commit", "write_out", "check_inplace_target", "D"]
+
+
+def _make_copy_slices_op():
+    from .._op import Op  # not registered: no backend implements it, it exists only in graphs
+    op = Op("copy_slices", "inplace", "copy_slices(base, src) -> out", backward=_copy_slices_bwd)
+    op.node_name = "CopySlices"
+    return op
+
+
+_COPY_SLICES = _make_copy_slices_op()
