@@ -25,6 +25,9 @@ from . import _functional
 from ._functional import *  # noqa: F401,F403  (the public op functions)
 from . import _tensor_methods  # noqa: F401  (binds methods onto Tensor)
 from . import autograd, backends, cuda
+from . import random
+from .random import (Generator, default_generator, manual_seed, seed, initial_seed, get_rng_state,
+                     set_rng_state)
 from ._print import set_printoptions
 from ._api import (set_default_device, get_default_device, is_tensor, is_floating_point, numel,
                    is_nonzero, set_num_threads, get_num_threads, compile, manual_seed_all)

@@ -1,11 +1,136 @@
-"""NumPy kernels for ember/ops/random.py, generic over the array module xp."""
+"""Random-number kernels for ember/ops/random.py, generic over the array module ``xp``.
+
+The native RNG state is an ``xp.random.Generator`` (PCG64 on NumPy), created by
+``rng_new(seed)`` and advanced in place by every sampling kernel.  Sampling
+kernels take a ``like`` array that fixes the output's shape and dtype (its
+values are unused), the state, then plain Python parameters.  Half-precision
+results are drawn in float32 (or from exact grids) and rounded once.
+"""
 from __future__ import annotations
 
 import numpy as np
 
+from ._dtypes import HALF
+
+_F64 = np.dtype(np.float64)
+_F32 = np.dtype(np.float32)
+# significand bits (incl. the implicit one) of each float dtype: uniform draws use that many random bits
+_DIGITS = {np.dtype(np.float16): 11, HALF[1]: 8, _F32: 24, _F64: 53}
+_STATE_BYTES = 37  # PCG64: state (16) + inc (16) + has_uint32 (1) + uinteger (4)
+
 
 def kernels(xp):
-    return {}
+    def work_dtype(npd):
+        """The dtype samples are drawn in before rounding to ``npd``."""
+        return _F64 if npd == _F64 else _F32
+
+    def rng_new(seed):
+        return xp.random.default_rng(seed)
+
+    def rng_get_state(gen):
+        st = gen.bit_generator.state
+        if st["bit_generator"] != "PCG64":
+            raise RuntimeError(f"rng_get_state: expected a PCG64 generator, got {st['bit_generator']}")
+        inner = st["state"]
+        return (inner["state"].to_bytes(16, "little") + inner["inc"].to_bytes(16, "little")
+                + bytes([st["has_uint32"]]) + st["uinteger"].to_bytes(4, "little"))
+
+    def rng_set_state(gen, data):
+        if len(data) != _STATE_BYTES:
+            raise RuntimeError(f"Expected a NumPy PCG64 generator state of size {_STATE_BYTES} but found the input "
+                               f"RNG state size to be {len(data)}")
+        gen.bit_generator.state = {
+            "bit_generator": "PCG64",
+            "state": {"state": int.from_bytes(data[:16], "little"), "inc": int.from_bytes(data[16:32], "little")},
+            "has_uint32": data[32], "uinteger": int.from_bytes(data[33:37], "little"),
+        }
+        return gen
+
+    def unit_uniform(gen, shape, npd):
+        """Exact samples of [0, 1) on the grid of ``npd``'s significand."""
+        if npd == _F32 or npd == _F64:
+            return gen.random(shape, dtype=npd)
+        bits = _DIGITS[npd]
+        return (gen.integers(0, 1 << bits, size=shape) * (2.0 ** -bits)).astype(npd)
+
+    def uniform(like, gen, low, high):
+        npd = like.dtype
+        u = unit_uniform(gen, like.shape, npd)
+        if low == 0 and high == 1:
+            return u
+        out = (low + (high - low) * u.astype(_F64)).astype(npd)
+        # rounding may reach `high`; PyTorch's range is [low, high)
+        return xp.where(out >= npd.type(high), npd.type(low), out) if high > low else out
+
+    def normal(like, gen, mean, std):
+        npd = like.dtype
+        z = gen.standard_normal(like.shape, dtype=work_dtype(npd))
+        return xp.asarray(mean + std * z).astype(npd)
+
+    def normal_tensor(mean, std, gen):
+        npd = mean.dtype
+        wd = work_dtype(npd)
+        shape = xp.broadcast_shapes(mean.shape, std.shape)
+        z = gen.standard_normal(shape, dtype=wd)
+        return xp.asarray(mean.astype(wd) + std.astype(wd) * z).astype(npd)
+
+    def randint(like, gen, low, high):
+        # endpoint form: `high` may be 2**63 (int64.random_()), one past int64's range
+        vals = gen.integers(low, high - 1, size=like.shape, dtype=np.int64, endpoint=True)
+        return vals.astype(like.dtype)
+
+    def randperm(like, gen):
+        return gen.permutation(like.shape[0]).astype(like.dtype)
+
+    def bernoulli(like, p, gen):
+        u = gen.random(like.shape)
+        return (u < xp.broadcast_to(p.astype(_F64), like.shape)).astype(like.dtype)
+
+    def multinomial(probs, gen, num_samples, replacement):
+        p = probs.astype(_F64).reshape(-1, probs.shape[-1])
+        rows, k = p.shape
+        if replacement:
+            cdf = xp.cumsum(p, axis=1)
+            u = gen.random((rows, num_samples)) * cdf[:, -1:]
+            idx = xp.stack([xp.searchsorted(cdf[r], u[r], side="right") for r in range(rows)]) if rows else u
+            # rounding can push an index past the last category with non-zero probability
+            last_nz = k - 1 - xp.argmax(p[:, ::-1] > 0, axis=1)
+            out = xp.minimum(idx, last_nz[:, None])
+        else:
+            # exponential race: the first `num_samples` arrivals of clocks with rates p
+            keys = p / gen.standard_exponential((rows, k))
+            out = xp.argsort(-keys, axis=1, kind="stable")[:, :num_samples]
+        return out.astype(np.int64).reshape(probs.shape[:-1] + (num_samples,))
+
+    def poisson(rates, gen):
+        lam = rates.astype(_F64)
+        huge = ~(lam < 1e15)  # NumPy's sampler rejects huge rates; their relative spread is ~1e-7
+        draws = gen.poisson(xp.where(huge, 0.0, lam))
+        return xp.where(huge, lam, draws).astype(rates.dtype)
+
+    def exponential(like, gen, lambd):
+        npd = like.dtype
+        e = gen.standard_exponential(like.shape, dtype=work_dtype(npd))
+        return xp.asarray(e / lambd).astype(npd)
+
+    def geometric(like, gen, p):
+        return gen.geometric(p, size=like.shape).astype(like.dtype)
+
+    def log_normal(like, gen, mean, std):
+        npd = like.dtype
+        z = gen.standard_normal(like.shape, dtype=_F64)
+        return xp.exp(mean + std * z).astype(npd)
+
+    def cauchy(like, gen, median, sigma):
+        c = gen.standard_cauchy(like.shape)
+        return xp.asarray(median + sigma * c).astype(like.dtype)
+
+    return {
+        "rng_new": rng_new, "rng_get_state": rng_get_state, "rng_set_state": rng_set_state,
+        "uniform": uniform, "normal": normal, "normal_tensor": normal_tensor, "randint": randint,
+        "randperm": randperm, "bernoulli": bernoulli, "multinomial": multinomial, "poisson": poisson,
+        "exponential": exponential, "geometric": geometric, "log_normal": log_normal, "cauchy": cauchy,
+    }
 
 
 KERNELS = kernels(np)

@@ -88,6 +88,8 @@ def _scan(data, op="tensor"):
         return (), [data.__index__()], 1
     if hasattr(data, "__float__") and not hasattr(data, "shape"):
         return (), [float(data)], 2
+    if isinstance(data, (str, bytes)):
+        raise ValueError(f"{op}(): too many dimensions '{type(data).__name__}'")
     if hasattr(data, "shape") and hasattr(data, "dtype"):  # a foreign scalar array inside a list
         v = data.item() if hasattr(data, "item") else data
         return _scan(v if not isinstance(v, (list, tuple)) else list(v), op)
@@ -199,7 +201,10 @@ def _dt(dtype, default=None):
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, **_) -> Tensor:
     """A tensor of ``size`` filled with ``fill_value`` (dtype inferred from the value)."""
-    shape = as_shape((size,) if not isinstance(size, (tuple, list)) else size, "full")
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"full(): argument 'size' must be tuple of ints, but found element of type "
+                        f"{type(size).__name__} at pos 0")
+    shape = as_shape(size, "full")
     if dtype is None:
         dtype = D.scalar_dtype(fill_value) if not isinstance(fill_value, Tensor) else fill_value.dtype
     else:
@@ -274,6 +279,12 @@ def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
     else:
         dtype = D.to_dtype(dtype)
     n = max(0, math.ceil((end - start) / step))
+    if dtype.category < 2 and any(isinstance(v, float) for v in (start, end, step)):
+        # like PyTorch: the length comes from the float bounds, the values from start/step cast to the dtype
+        start, step = int(start), int(step)
+        if step == 0:
+            return full((n,), start, dtype=dtype, device=device, requires_grad=requires_grad)
+        end = start + n * step
     return _factory("arange", (n,), dtype, device, requires_grad, (start, end, step, dtype))
 
 
