@@ -159,7 +159,15 @@ class Tensor:
 
     @property
     def grad(self):
-        return self._grad
+        g = self._grad
+        if g is None and self.grad_fn is not None and not self.retains_grad:
+            import warnings
+            warnings.warn("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+                          "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+                          "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+                          "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+                          "instead.", UserWarning, stacklevel=2)
+        return g
 
     @grad.setter
     def grad(self, value):
@@ -366,7 +374,10 @@ class Tensor:
         for s in Tensor.__slots__:
             if s in ("__weakref__", "__dict__"):
                 continue
-            setattr(new, s, getattr(t, s))
+            try:
+                setattr(new, s, getattr(t, s))
+            except AttributeError:  # optional slots (e.g. _view_info) may be unset
+                pass
         return new
 
 

@@ -63,7 +63,8 @@ def kernels(xp):
 
     def storage_offset(x):
         base = x
-        while base.base is not None and isinstance(base.base, nd):
+        while getattr(base, "base", None) is not None and (
+                hasattr(base.base, "__array_interface__") or hasattr(base.base, "__cuda_array_interface__")):
             base = base.base
         if xp is np:
             off = x.__array_interface__["data"][0] - base.__array_interface__["data"][0]
