@@ -20,6 +20,8 @@ def _export(mod):
             continue
         if type(obj).__name__ == "Op":
             continue
+        if obj in getattr(mod, "TENSOR_METHODS", {}).values():
+            continue  # method-only (Tensor.to, Tensor.cuda, ...): not a top-level function
         globals()[name] = obj
         _NAMES.append(name)
 

@@ -45,3 +45,17 @@ def ember_register_kernels(registry):
     not fit the op's declared kernel signature are rejected with an error that
     names the plugin and the op.  The return value is ignored.
     """
+
+
+@hookspec(firstresult=True)
+def ember_device_api():
+    """Optional, for GPU backends: return a dict of device functions behind ``ember.cuda``.
+
+    Recognised keys (each a callable; any may be left out): ``device_count()``,
+    ``synchronize()``, ``device_name()``, ``device_capability()``,
+    ``manual_seed(seed)``, ``empty_cache()``, ``memory_allocated()``,
+    ``max_memory_allocated()``, ``memory_reserved()``.  Called once, the first
+    time ``ember.cuda`` needs one of them.  A backend that does not implement
+    the hook gets the defaults: one device, no-op synchronisation and seeding,
+    and zero memory counters.
+    """

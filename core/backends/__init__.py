@@ -23,8 +23,12 @@ def available_backends() -> list:
 
 
 def coverage(name: str) -> dict:
-    """op name -> 'native' | 'inherited' | 'decomposed' | 'missing' for backend ``name``."""
-    b = all_backends()[name]
+    """op name -> 'native' | 'inherited' | 'decomposed' | 'missing' for backend ``name``
+    (empty for an installed backend that is unavailable)."""
+    b = all_backends().get(name)
+    if b is None:
+        get_backend(name)  # raises: unknown (listing the installed ones) or failed to load (with the reason)
+    b.ensure_loaded()
     if not b.available:
         return {}
     return b.coverage()

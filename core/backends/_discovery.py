@@ -7,6 +7,7 @@ warning naming it and the reason; only selecting that backend raises.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import warnings
 from importlib import metadata
@@ -95,9 +96,19 @@ def _add_plugin(plugin, ep_name):
 
 
 def _fail(name, reason):
+    reason = " ".join(str(reason).split())  # pluggy's messages span lines; keep one line per plugin
     _broken[name] = reason
     warnings.warn(f"ember backend plugin {name!r} failed to load and is disabled: {reason}",
-                  BackendWarning, stacklevel=4)
+                  BackendWarning, stacklevel=_user_stacklevel())
+
+
+def _user_stacklevel():
+    """Stack level of the first frame outside ember, so a warning points at the user's line."""
+    pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame, level = sys._getframe(2), 2  # 1 = warnings.warn's caller, i.e. our caller's frame
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(pkg + os.sep):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 _discovered = [False]
@@ -132,7 +143,7 @@ def load_kernels(backend: Backend) -> None:
         except Exception as e:  # noqa: BLE001
             backend.load_error = f"ember_register_kernels() raised {type(e).__name__}: {e}"
             warnings.warn(f"ember backend {backend.name!r} failed to register its kernels: {backend.load_error}",
-                          BackendWarning, stacklevel=3)
+                          BackendWarning, stacklevel=_user_stacklevel())
             return
         backend.native = dict(registry.kernels)
         resolve_table(backend)
@@ -220,7 +231,7 @@ def default_backend() -> Backend:
             b = best_backend("cpu")
             if b is None:
                 raise BackendUnavailable("no available CPU backend is installed; install ember with its NumPy backend")
-            why = f"highest-priority available CPU backend (EMBER_BACKEND not set)"
+            why = "EMBER_BACKEND not set: the available CPU backend with the highest priority"
         _default[0], _default[1] = b, why
         return b
 

@@ -22,6 +22,8 @@ class BackendSpec:
                   implement (its arrays must be the same kind of object).
     available:    False when the backend cannot run here; ``reason`` says why.
     priority:     higher wins when choosing the default backend of a device kind.
+    description:  one line for humans (``python -m ember.backends``).
+    extra:        free-form capability data a plugin wants to publish.
     """
 
     name: str
