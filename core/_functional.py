@@ -11,6 +11,12 @@ from .ops import _util
 
 _NAMES = []
 
+# helpers shared between op modules, and Tensor-only methods: not part of the ``torch`` namespace
+_NOT_PUBLIC = {"cast", "check_inplace_target", "check_scalar_fits", "check_tensor_arg", "commit", "copy_into",
+               "expand_reduced", "inplace", "not_implemented", "return_type", "to_backend", "torch_type_name",
+               "type_name", "write_out", "contiguous", "expand", "expand_as", "repeat", "view", "unfold",
+               "sum_to_size"}
+
 
 def _export(mod):
     for name, obj in vars(mod).items():
@@ -19,6 +25,9 @@ def _export(mod):
         if isinstance(obj, types.FunctionType) and obj.__module__ != mod.__name__:
             continue
         if type(obj).__name__ == "Op":
+            continue
+        if name in _NOT_PUBLIC:
+            globals()[name] = obj  # reachable as ember._functional.<name>, not exported as ember.<name>
             continue
         if obj in getattr(mod, "TENSOR_METHODS", {}).values():
             continue  # method-only (Tensor.to, Tensor.cuda, ...): not a top-level function
@@ -31,4 +40,9 @@ for _name in sorted(vars(_ops)):
     if isinstance(_m, types.ModuleType) and _m.__name__.startswith(_ops.__name__ + ".") and not _name.startswith("_"):
         _export(_m)
 
+range = globals().pop("range_")  # noqa: A001 - torch.range (deprecated, end-inclusive)
+_NAMES[_NAMES.index("range_")] = "range"
+
 METHODS = _util.METHODS
+
+__all__ = list(_NAMES)

@@ -6,7 +6,7 @@ backward pass is itself recorded and can be differentiated again.
 from __future__ import annotations
 
 from .grad_mode import STATE
-from ._node import Node
+from ._node import Node, forward_name, version_error
 
 _FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after "
           "they have already been freed). Saved intermediate values of the graph are freed when you call "
@@ -30,17 +30,12 @@ def _check_versions(node):
             continue
         v = t._vc[0] if t._vc is not None else 0
         if v != node.versions[i]:
-            shape = list(t.shape)
-            what = f"output {t._output_nr} of {t.grad_fn.name()}" if t.grad_fn is not None else "a leaf tensor"
-            raise RuntimeError(
-                "one of the variables needed for gradient computation has been modified by an inplace "
-                f"operation: [{t.dtype} {shape}], which is {what}, is at version {v}; expected version "
-                f"{node.versions[i]} instead (saved by {node.name()}). Hint: the inplace op that changed it "
-                "must run after backward, or work on a .clone().")
+            what = f"output {t._output_nr} of {forward_name(t.grad_fn)}" if t.grad_fn is not None else None
+            raise RuntimeError(version_error(t.dtype, t.shape, what, v, node.versions[i]))
 
 
 def _collect(root_nodes):
-    """Dependency counts for every node/leaf reachable from the roots."""
+    """Dependency counts (number of incoming edges) for every node/leaf reachable from the roots."""
     deps = {}
     seen = set()
     stack = list(root_nodes)
@@ -62,10 +57,9 @@ def _collect(root_nodes):
     return deps
 
 
-def _needed(root_nodes, capture_keys):
-    """ids of nodes from which some capture target is reachable (for pruning)."""
+def _needed(root_nodes, capture_ids):
+    """ids of the nodes that must run: those with a capture target strictly below them."""
     memo = {}
-    # iterative post-order DFS
     for r in root_nodes:
         if id(r) in memo:
             continue
@@ -74,20 +68,19 @@ def _needed(root_nodes, capture_keys):
             node, done = stack.pop()
             k = id(node)
             if done:
-                res = k in capture_keys
-                if isinstance(node, Node):
-                    for e in node.edges:
-                        if e is not None and memo.get(id(e[0])):
-                            res = True
+                res = False
+                for e in node.edges:
+                    if e is not None and (id(e[0]) in capture_ids or memo.get(id(e[0]))):
+                        res = True
+                        break
                 memo[k] = res
                 continue
-            if k in memo:
+            if k in memo or not isinstance(node, Node):
                 continue
             stack.append((node, True))
-            if isinstance(node, Node):
-                for e in node.edges:
-                    if e is not None and id(e[0]) not in memo:
-                        stack.append((e[0], False))
+            for e in node.edges:
+                if e is not None and id(e[0]) not in memo:
+                    stack.append((e[0], False))
     return {k for k, v in memo.items() if v}
 
 
@@ -95,7 +88,10 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                  allow_unused=True):
     """Shared core of ``Tensor.backward``, ``autograd.backward`` and ``autograd.grad``.
 
-    Returns the captured gradients for ``inputs`` (when given), else None.
+    ``accumulate``: add into ``.grad`` (backward) rather than return the gradients of
+    ``inputs`` (grad).  With ``inputs`` given, only the part of the graph leading to
+    them runs, and backward accumulates only into them.  Returns the gradients of
+    ``inputs`` (None where unreached) when ``inputs`` is given, else None.
     """
     from .. import _functional as F
 
@@ -112,7 +108,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
         for i, t in enumerate(inputs):
             tgt = _target(t)
             if tgt is None:
-                raise RuntimeError(f"One of the differentiated Tensors (input {i}) does not require grad")
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
             capture.setdefault((id(tgt[0]), tgt[1]), []).append(i)
     captured = [None] * (len(inputs) if inputs is not None else 0)
 
@@ -145,9 +141,13 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
             k = id(obj)
             grads = buffers.pop(k)
             if not isinstance(obj, Node):
-                _leaf(obj, grads[0], capture, captured, accumulate, create_graph)
+                if grads is not None:
+                    _leaf(obj, grads[0], capture, captured, accumulate, create_graph)
                 continue
             node = obj
+            if grads is None:  # reached, but no gradient flowed in: only release its dependents
+                _release_dependents(node, deps, buffers, ready)
+                continue
             if node.pre_hooks:
                 grads = _run_pre_hooks(node, grads)
             if node.retains:
@@ -158,25 +158,12 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     if idx:
                         for i in idx:
                             captured[i] = g
+                            if accumulate and g is not None:
+                                _accumulate(inputs[i], g, create_graph)
             if needed is not None and k not in needed:
                 results = ()
             else:
-                if node.released:
-                    raise RuntimeError(_FREED)
-                if node.saved is not None:
-                    _check_versions(node)
-                results = node.op.backward(node, *grads)
-                if type(results) is not tuple:
-                    results = (results,)
-                if node.post_hooks:
-                    for hook in node.post_hooks:
-                        new = hook(results, tuple(grads))
-                        if new is not None:
-                            results = tuple(new)
-                if STATE.anomaly:
-                    _anomaly_check(node, results)
-                if not retain_graph:
-                    node.release()
+                results = _run_node(node, grads, retain_graph)
             edges = node.edges
             shapes = node.shapes
             for i, e in enumerate(edges):
@@ -186,7 +173,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                 tk = id(tgt)
                 g = results[i] if i < len(results) else None
                 if g is not None:
-                    if g.shape != shapes[i]:
+                    if g._data.shape != shapes[i]:
                         g = F.sum_to_size(g, shapes[i])
                     if g.dtype is not node.dtypes[i]:
                         g = g.to(node.dtypes[i])
@@ -198,7 +185,9 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
                     buf[nr] = g if buf[nr] is None else buf[nr] + g
                 d = deps[tk] - 1
                 deps[tk] = d
-                if d == 0 and tk in buffers:
+                if d == 0:
+                    if tk not in buffers:
+                        buffers[tk] = None
                     ready.append(tgt)
     finally:
         STATE.enabled = prev_enabled
@@ -208,10 +197,70 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
             for i, g in enumerate(captured):
                 if g is None:
                     raise RuntimeError(
-                        "One of the differentiated Tensors appears to not have been used in the graph. "
+                        f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
                         "Set allow_unused=True if this is the desired behavior.")
         return captured
     return None
+
+
+def _release_dependents(node, deps, buffers, ready):
+    """A node that received no gradient still counts as done for the nodes below it."""
+    for e in node.edges:
+        if e is None:
+            continue
+        tk = id(e[0])
+        d = deps[tk] - 1
+        deps[tk] = d
+        if d == 0:
+            if tk not in buffers:
+                buffers[tk] = None
+            ready.append(e[0])
+
+
+def _run_node(node, grads, retain_graph):
+    """Run one node's backward formula; returns the tuple of input gradients."""
+    if node.released:
+        raise RuntimeError(_FREED)
+    if node.saved is not None:
+        _check_versions(node)
+    if STATE.anomaly:
+        return _run_node_anomaly(node, grads, retain_graph)
+    results = node.op.backward(node, *grads)
+    if type(results) is not tuple:
+        results = tuple(results) if type(results) is list else (results,)
+    if node.post_hooks:
+        results = _run_post_hooks(node, results, grads)
+    if not retain_graph:
+        node.release()
+    return results
+
+
+def _run_post_hooks(node, results, grads):
+    for hook in node.post_hooks:
+        new = hook(results, tuple(grads))
+        if new is not None:
+            results = tuple(new)
+    return results
+
+
+def _run_node_anomaly(node, grads, retain_graph):
+    """``_run_node`` under detect_anomaly: any failure (or a NaN gradient) reports the forward trace."""
+    try:
+        results = node.op.backward(node, *grads)
+        if type(results) is not tuple:
+            results = tuple(results) if type(results) is list else (results,)
+        if node.post_hooks:
+            results = _run_post_hooks(node, results, grads)
+        if STATE.anomaly_check_nan:
+            for i, g in enumerate(results):
+                if g is not None and g.dtype.is_floating_point and _has_nan(g):
+                    raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
+    except Exception:
+        _warn_forward_trace(node)
+        raise
+    if not retain_graph:
+        node.release()
+    return results
 
 
 def _run_pre_hooks(node, grads):
@@ -240,6 +289,17 @@ def _retain(node, grads):
         t._grad = g.clone() if t._grad is None else t._grad + g
 
 
+def _accumulate(t, g, create_graph):
+    """``t.grad += g`` as PyTorch does: a fresh (detached unless create_graph) tensor the first time,
+    in place afterwards unless either side is part of a graph."""
+    if t._grad is None:
+        t._grad = g.clone() if create_graph else g.detach().clone()
+    elif create_graph or t._grad.grad_fn is not None:
+        t._grad = t._grad + g
+    else:
+        t._grad.add_(g.detach())
+
+
 def _leaf(t, g, capture, captured, accumulate, create_graph):
     if g is None:
         return
@@ -253,30 +313,25 @@ def _leaf(t, g, capture, captured, accumulate, create_graph):
         if idx:
             for i in idx:
                 captured[i] = g
-        if not accumulate:
-            return
-        if not idx:
+        if not accumulate or not idx:
             return  # backward(inputs=...) accumulates only into the listed tensors
-    if not accumulate:
+    elif not accumulate:
         return
-    if t._grad is None:
-        t._grad = g.clone() if create_graph else g.detach().clone()
-    elif create_graph or t._grad.grad_fn is not None:
-        t._grad = t._grad + g
-    else:
-        t._grad.add_(g.detach())
+    _accumulate(t, g, create_graph)
     if t._post_acc_hooks:
         for fn in t._post_acc_hooks:
             fn(t)
 
 
-def _anomaly_check(node, results):
-    from .. import _functional as F
-    for i, g in enumerate(results):
-        if g is not None and g.dtype.is_floating_point and bool(F.isnan(g).any()):
-            msg = f"Function '{node.name()}' returned nan values in its {i}th output."
-            if node.trace:
-                import warnings
-                warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n"
-                              f"{node.trace}", RuntimeWarning, stacklevel=2)
-            raise RuntimeError(msg)
+def _has_nan(g):
+    return bool((g != g).sum().item())  # noqa: PLR0124  (NaN is the only value unequal to itself)
+
+
+def _warn_forward_trace(node):
+    import warnings
+    if node.trace:
+        warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n"
+                      f"{node.trace}", UserWarning, stacklevel=4)
+    else:
+        warnings.warn(f"Error detected in {node.name()}. No forward pass information available. Enable detect "
+                      "anomaly during forward pass for more information.", UserWarning, stacklevel=4)

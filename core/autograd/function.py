@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 
 from .grad_mode import STATE
-from ._node import Node
+from ._node import Node, forward_name, pack, unpack, version_error
 
 
 class _FunctionOp:
@@ -28,13 +28,10 @@ class _FunctionOp:
                           for g, (shape, dt, dev) in zip(grads, outs))
         res = self.cls.backward(ctx, *grads)
         if type(res) is not tuple:
-            res = (res,)
+            res = tuple(res) if type(res) is list else (res,)
         n = len(ctx.edges)
-        if len(res) < n:
-            res = res + (None,) * (n - len(res))
-        elif len(res) > n:
-            extra = res[n:]
-            if any(r is not None for r in extra):
+        if len(res) != n:
+            if len(res) < n or any(r is not None for r in res[n:]):
                 raise RuntimeError(f"function {self.node_name} returned an incorrect number of gradients "
                                    f"(expected {n}, got {len(res)})")
             res = res[:n]
@@ -44,17 +41,35 @@ class _FunctionOp:
 class FunctionCtx(Node):
     """The ``ctx`` passed to ``forward``/``backward``: also the graph node."""
 
-    __slots__ = ("__dict__", "to_save", "dirty", "non_differentiable", "materialize_grads", "out_meta")
+    __slots__ = ("__dict__", "to_save", "dirty", "non_differentiable", "materialize_grads", "out_meta",
+                 "_packed")
 
     def save_for_backward(self, *tensors):
+        """Keep tensors (or None) for ``backward``; read them back with ``ctx.saved_tensors``."""
         self.to_save = tensors
 
     @property
     def saved_tensors(self):
+        """The tensors given to ``save_for_backward``; raises if one was modified in place since."""
         if self.released:
             from ._engine import _FREED
             raise RuntimeError(_FREED)
-        return self.saved if self.saved is not None else ()
+        packed = self._packed
+        if packed is None:
+            return tuple(self.to_save) if self.to_save is not None else ()
+        out = []
+        for s, version in packed:
+            t = unpack(self, s)
+            if version is not None and t._version != version:
+                what = f"output {t._output_nr} of {forward_name(t.grad_fn)}" if t.grad_fn is not None else None
+                raise RuntimeError(version_error(t.dtype, t.shape, what, t._version, version))
+            out.append(t)
+        return tuple(out)
+
+    def release(self):
+        Node.release(self)
+        self._packed = None
+        self.to_save = None
 
     def mark_dirty(self, *tensors):
         self.dirty = tensors
@@ -64,6 +79,14 @@ class FunctionCtx(Node):
 
     def set_materialize_grads(self, value: bool):
         self.materialize_grads = bool(value)
+
+
+def _ctx_class(cls):
+    """The ctx/node type of a Function subclass, named ``<Name>Backward`` like PyTorch's grad_fn types."""
+    ctx_cls = type(cls.__name__ + "Backward", (FunctionCtx,), {"__slots__": (), "_forward_cls": cls,
+                                                                "__module__": cls.__module__})
+    cls._backward_cls = ctx_cls
+    return ctx_cls
 
 
 class Function:
@@ -96,20 +119,20 @@ class Function:
     @classmethod
     def apply(cls, *args, **kwargs):
         from .._tensor import Tensor
-        from .._dispatch import wrap
 
         tensor_args = [a for a in args if isinstance(a, Tensor)]
         needs = STATE.enabled and any(t._requires_grad for t in tensor_args)
-        ctx = FunctionCtx.__new__(FunctionCtx)
+        ctx = object.__new__(cls.__dict__.get("_backward_cls") or _ctx_class(cls))
         ctx.to_save = None
         ctx.dirty = ()
         ctx.non_differentiable = ()
         ctx.materialize_grads = True
+        ctx._packed = None
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         prev = STATE.enabled
         STATE.enabled = False
         try:
-            if cls.setup_context is not Function.setup_context and "ctx" not in cls.forward.__code__.co_varnames[:1]:
+            if cls.setup_context is not Function.setup_context:  # forward(*args) + setup_context(ctx, ...)
                 out = cls.forward(*args, **kwargs)
                 cls.setup_context(ctx, args, out)
             else:
@@ -140,8 +163,7 @@ class Function:
                     edges.append(None)
             else:
                 edges.append(None)
-        saved = ctx.to_save
-        Node.__init__(ctx, None, tuple(saved) if saved is not None else None, (), tuple(edges),
+        Node.__init__(ctx, None, None, (), tuple(edges),
                       tuple(a.shape if isinstance(a, Tensor) else None for a in args),
                       tuple(a.dtype if isinstance(a, Tensor) else None for a in args))
         ctx.needs_input_grad = tuple(e is not None for e in edges)
@@ -153,14 +175,20 @@ class Function:
                 meta.append((o.shape, o.dtype, o.device))
                 if id(o) in nd_ids or not o.dtype.is_floating_point:
                     continue
-                if o._base is not None and id(o) in dirty_ids and o.is_leaf and o._requires_grad:
-                    raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+                if id(o) in dirty_ids and o.grad_fn is None and o._requires_grad:
+                    raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
                 o.grad_fn = ctx
                 o._output_nr = i
                 o._requires_grad = True
             else:
                 meta.append(((), None, None))
         ctx.out_meta = meta
+        if ctx.to_save is not None:
+            # Saved outputs are kept without their grad_fn (no ctx -> output -> ctx cycle); every
+            # saved tensor remembers its version so in-place changes before backward are caught.
+            ctx._packed = tuple((pack(ctx, t), t._version if isinstance(t, Tensor) else None)
+                                for t in ctx.to_save)
+            ctx.to_save = None
         return fixed[0] if single else tuple(fixed)
 
 

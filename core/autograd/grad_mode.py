@@ -19,36 +19,20 @@ STATE = _State()
 
 
 class _DecoratorContextManager:
-    """Context manager usable as a decorator, like torch's."""
+    """Context manager usable as a decorator (also on generator functions), like torch's."""
 
     def __call__(self, func):
         if inspect.isclass(func):
-            raise TypeError("grad-mode context managers decorate functions, not classes")
+            import warnings
+            warnings.warn("Decorating classes is deprecated and will be disabled in future versions. You should "
+                          "only decorate functions or methods. To preserve the current behavior of class "
+                          "decoration, you can directly decorate the `__init__` method and nothing else.",
+                          FutureWarning, stacklevel=2)
+            cls = func
+            func = lambda *args, **kwargs: cls(*args, **kwargs)  # noqa: E731
+            return self(func)
         if inspect.isgeneratorfunction(func):
-            @functools.wraps(func)
-            def gen_wrapper(*args, **kwargs):
-                gen = func(*args, **kwargs)
-                with self.clone():
-                    try:
-                        response = gen.send(None)
-                    except StopIteration as e:
-                        return e.value
-                while True:
-                    try:
-                        request = yield response
-                    except GeneratorExit:
-                        gen.close()
-                        raise
-                    except BaseException as e:  # noqa: BLE001
-                        with self.clone():
-                            response = gen.throw(e)
-                        continue
-                    with self.clone():
-                        try:
-                            response = gen.send(request)
-                        except StopIteration as e:
-                            return e.value
-            return gen_wrapper
+            return self._wrap_generator(func)
 
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
@@ -56,18 +40,57 @@ class _DecoratorContextManager:
                 return func(*args, **kwargs)
         return wrapper
 
+    def _wrap_generator(self, func):
+        """Each step of the generator runs inside the context, the caller's code outside it."""
+        @functools.wraps(func)
+        def gen_wrapper(*args, **kwargs):
+            gen = func(*args, **kwargs)
+            try:
+                with self.clone():
+                    response = gen.send(None)
+                while True:
+                    try:
+                        request = yield response
+                    except GeneratorExit:
+                        with self.clone():
+                            gen.close()
+                        raise
+                    except BaseException:  # noqa: BLE001
+                        import sys
+                        with self.clone():
+                            response = gen.throw(*sys.exc_info())
+                    else:
+                        with self.clone():
+                            response = gen.send(request)
+            except StopIteration as e:
+                return e.value
+        return gen_wrapper
+
     def clone(self):
         return self.__class__()
 
 
-class no_grad(_DecoratorContextManager):
-    """Disable gradient recording inside the block (or the decorated function)."""
+class _NoParamDecoratorContextManager(_DecoratorContextManager):
+    """Also usable as a bare decorator: ``@no_grad`` as well as ``@no_grad()``."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)
+
+
+class no_grad(_NoParamDecoratorContextManager):
+    """Disable gradient recording inside the block or the decorated function.
+
+    >>> x = ember.tensor([1.0], requires_grad=True)
+    >>> with ember.no_grad():
+    ...     y = x * 2
+    >>> y.requires_grad
+    False
+    """
 
     def __init__(self, orig_func=None):
-        self.prev = True
-        if orig_func is not None and callable(orig_func):
-            # support bare @no_grad usage? torch requires @no_grad(); keep parity
-            raise TypeError("use @ember.no_grad() with parentheses")
+        self.prev = False
 
     def __enter__(self):
         self.prev = STATE.enabled
@@ -78,8 +101,11 @@ class no_grad(_DecoratorContextManager):
         return False
 
 
-class enable_grad(_DecoratorContextManager):
+class enable_grad(_NoParamDecoratorContextManager):
     """Enable gradient recording inside the block, even within no_grad."""
+
+    def __init__(self, orig_func=None):
+        self.prev = False
 
     def __enter__(self):
         self.prev = STATE.enabled
@@ -91,12 +117,17 @@ class enable_grad(_DecoratorContextManager):
 
 
 class set_grad_enabled(_DecoratorContextManager):
-    """Set gradient recording on or off; works as a function, context manager or decorator."""
+    """Set gradient recording on or off: as a function call (takes effect at once), a context manager
+    (restored on exit) or a decorator."""
 
     def __init__(self, mode: bool):
         self.prev = STATE.enabled
         self.mode = bool(mode)
         STATE.enabled = self.mode
+
+    def __call__(self, func):
+        STATE.enabled = self.prev  # decorating must not switch the mode now
+        return super().__call__(func)
 
     def __enter__(self):
         STATE.enabled = self.mode
@@ -108,18 +139,25 @@ class set_grad_enabled(_DecoratorContextManager):
     def clone(self):
         return self.__class__(self.mode)
 
+    def __repr__(self):
+        return f"ember.autograd.grad_mode.set_grad_enabled(mode={self.mode})"
+
 
 class inference_mode(_DecoratorContextManager):
-    """Like no_grad; tensors made inside are inference tensors (they never require grad)."""
+    """Like no_grad (``mode=True``); ``inference_mode(False)`` re-enables gradients inside."""
+
+    def __new__(cls, mode=True):
+        if mode is None or isinstance(mode, bool):
+            return super().__new__(cls)
+        return cls()(mode)
 
     def __init__(self, mode: bool = True):
         self.mode = mode
 
     def __enter__(self):
         self.prev = (STATE.enabled, STATE.inference)
-        if self.mode:
-            STATE.enabled = False
-            STATE.inference = True
+        STATE.enabled = not self.mode
+        STATE.inference = bool(self.mode)
 
     def __exit__(self, *exc):
         STATE.enabled, STATE.inference = self.prev
@@ -130,6 +168,7 @@ class inference_mode(_DecoratorContextManager):
 
 
 def is_grad_enabled() -> bool:
+    """True when operations record the graph for autograd."""
     return STATE.enabled
 
 

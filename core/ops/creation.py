@@ -112,6 +112,8 @@ def _from_foreign(data, dtype, backend, copy):
 
 
 def _make(data, dtype=None, device=None, requires_grad=False, op="tensor", copy=True):
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     backend = _backend_of(device).require() if device is not None else _backend_of(None)
     if dtype is not None:
         dtype = D.to_dtype(dtype)
