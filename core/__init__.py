@@ -24,7 +24,7 @@ from . import ops as _ops
 from . import _functional
 from ._functional import *  # noqa: F401,F403  (the public op functions)
 from . import _tensor_methods  # noqa: F401  (binds methods onto Tensor)
-from . import autograd, backends, cuda
+from . import autograd, backends, cuda, linalg
 from .ops.reduce import return_types
 from . import random
 from .random import (Generator, default_generator, manual_seed, seed, initial_seed, get_rng_state,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ._dtype import _PROMOTE, _default_dtype, _scalar_category, bool as _bool, int64 as _int64
 from ._errors import same_device_error
 from ._tensor import Tensor
-from .autograd._node import Node
+from .autograd._node import _NODE_CLASSES, _node_class
 from .autograd.grad_mode import STATE
 from .backends._backend import strict_mode
 
@@ -127,16 +127,11 @@ def _make_view(out, base):
 
 
 def _record(op, args, params, outs):
-    edges = []
-    for t in args:
-        if t.grad_fn is not None:
-            edges.append((t.grad_fn, t._output_nr))
-        elif t._requires_grad:
-            edges.append((t, 0))
-        else:
-            edges.append(None)
-    node = Node(op, args if op.save_inputs else None, params, tuple(edges),
-                tuple([t._data.shape for t in args]), tuple([t.dtype for t in args]))
+    edges = tuple([(t.grad_fn, t._output_nr) if t.grad_fn is not None else ((t, 0) if t._requires_grad else None)
+                   for t in args])
+    node = (_NODE_CLASSES.get(op) or _node_class(op))(op, args if op.save_inputs else None, params, edges,
+                                                      tuple([t._data.shape for t in args]),
+                                                      tuple([t.dtype for t in args]))
     for i, o in enumerate(outs):
         if o.dtype.category == 2:
             o.grad_fn = node
@@ -237,7 +232,7 @@ def _apply_scalar(op, t, s, swap, dtype):
         saved = None
         if op.save_inputs:
             saved = (None, t) if swap else (t, None)
-        node = Node(op, saved, (s, swap), edges, (None, t._data.shape) if swap else (t._data.shape, None),
+        node = (_NODE_CLASSES.get(op) or _node_class(op))(op, saved, (s, swap), edges, (None, t._data.shape) if swap else (t._data.shape, None),
                     (None, t.dtype) if swap else (t.dtype, None))
         if dtype.category == 2:
             out.grad_fn = node

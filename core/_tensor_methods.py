@@ -35,29 +35,25 @@ def _install_operators():
     T.__add__, T.__radd__ = _binop(E.ADD, "add")
     T.__mul__, T.__rmul__ = _binop(E.MUL, "mul")
 
-    def __sub__(self, other):
-        return E.sub(self, other)
-
-    def __rsub__(self, other):
-        return E.sub(other, self)
-
     def __truediv__(self, other):
         return binary(E.DIV, self, other, compute=E._float_compute)
 
     def __rtruediv__(self, other):
         return binary(E.DIV, other, self, compute=E._float_compute)
 
-    def __pow__(self, other):
-        return E.pow(self, other)
-
-    def __rpow__(self, other):
-        return E.pow(other, self)
-
     def __neg__(self):
         return E.neg(self)
 
     def __pos__(self):
-        return self
+        return E.positive(self)
+
+    def __abs__(self):
+        return E.abs(self)
+
+    def __invert__(self):
+        if self.dtype.is_floating_point:
+            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+        return E.bitwise_not(self)
 
     def __matmul__(self, other):
         return F.matmul(self, other)
@@ -65,9 +61,17 @@ def _install_operators():
     def __rmatmul__(self, other):
         return F.matmul(other, self)
 
-    for fn in (__sub__, __rsub__, __truediv__, __rtruediv__, __pow__, __rpow__, __neg__, __pos__, __matmul__,
-               __rmatmul__):
+    for fn in (__truediv__, __rtruediv__, __neg__, __pos__, __abs__, __invert__, __matmul__, __rmatmul__):
         setattr(T, fn.__name__, fn)
+
+    # operator -> function; forward, reflected and in-place forms
+    for name, fn in (("sub", E.sub), ("floordiv", E.floor_divide), ("mod", E.remainder), ("pow", E.pow),
+                     ("and", E.bitwise_and), ("or", E.bitwise_or), ("xor", E.bitwise_xor),
+                     ("lshift", E.bitwise_left_shift), ("rshift", E.bitwise_right_shift)):
+        fwd, rev = _fnop(fn, name)
+        setattr(T, fwd.__name__, fwd)
+        setattr(T, rev.__name__, rev)
+
     T.__eq__ = lambda self, other: E.eq(self, other) if _cmpable(other) else NotImplemented
     T.__ne__ = lambda self, other: E.ne(self, other) if _cmpable(other) else NotImplemented
     T.__lt__ = lambda self, other: E.lt(self, other)
@@ -77,12 +81,33 @@ def _install_operators():
     T.__hash__ = lambda self: id(self)
 
     # in-place operators
-    T.__iadd__ = lambda self, other: inplace(self, E.add, other, op="add_")
-    T.__isub__ = lambda self, other: inplace(self, E.sub, other, op="sub_")
-    T.__imul__ = lambda self, other: inplace(self, E.mul, other, op="mul_")
-    T.__itruediv__ = lambda self, other: inplace(self, E.div, other, op="div_")
-    T.__ipow__ = lambda self, other: inplace(self, E.pow, other, op="pow_")
-    T.__imatmul__ = lambda self, other: inplace(self, F.matmul, other, op="matmul_")
+    for name, fn, method in (("add", E.add, "add_"), ("sub", E.sub, "sub_"), ("mul", E.mul, "mul_"),
+                             ("truediv", E.div, "div_"), ("floordiv", E.floor_divide, "floor_divide_"),
+                             ("mod", E.remainder, "remainder_"), ("pow", E.pow, "pow_"),
+                             ("matmul", F.matmul, "matmul_"), ("and", E.bitwise_and, "bitwise_and_"),
+                             ("or", E.bitwise_or, "bitwise_or_"), ("xor", E.bitwise_xor, "bitwise_xor_"),
+                             ("lshift", E.bitwise_left_shift, "bitwise_left_shift_"),
+                             ("rshift", E.bitwise_right_shift, "bitwise_right_shift_")):
+        setattr(T, f"__i{name}__", _iop(fn, name, method))
+
+
+def _fnop(fn, name):
+    def fwd(self, other):
+        return fn(self, other)
+
+    def rev(self, other):
+        return fn(other, self)
+
+    fwd.__name__, rev.__name__ = f"__{name}__", f"__r{name}__"
+    return fwd, rev
+
+
+def _iop(fn, name, method):
+    def iop(self, other):
+        return inplace(self, fn, other, op=method)
+
+    iop.__name__ = f"__i{name}__"
+    return iop
 
 
 def _cmpable(other):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import importlib
 
-FAMILIES = ("creation", "elementwise", "math", "reduce", "movement", "joining", "indexing", "linalg", "sort", "random")
+FAMILIES = ("creation", "elementwise", "math", "reduce", "movement", "joining", "indexing", "linalg", "decomp", "sort", "random")
 
 
 def all_kernels() -> dict:

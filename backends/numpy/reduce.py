@@ -36,8 +36,14 @@ def kernels(xp):
 
     # --- dim-tuple reductions ---------------------------------------------------
 
+    nd = xp.ndarray
+    add_reduce = xp.add.reduce if xp is np else None
+
     def sum_(x, dims, keepdim, dtype):
         npd = TO_NP[dtype]
+        if add_reduce is not None and npd not in HALF:  # the hot path: one C call
+            r = add_reduce(x, axis=dims, dtype=npd, keepdims=keepdim)
+            return r if r.__class__ is nd else asarray(r)
         return back(xp.sum(acc(x, npd), axis=dims, keepdims=keepdim), npd)
 
     def prod(x, dims, keepdim, dtype):

@@ -24,6 +24,11 @@ def _as_tuple(x):
     return tuple(x)
 
 
+def _wrap(data, dtype, backend):
+    from .._dispatch import wrap
+    return wrap(data, dtype, backend)
+
+
 def _make_grads(outputs, grad_outputs):
     from .. import _functional as F
     from .._tensor import Tensor
@@ -38,7 +43,8 @@ def _make_grads(outputs, grad_outputs):
                 if not out.dtype.is_floating_point:
                     raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got "
                                        f"{out.dtype}")
-                g = F.ones_like(out)
+                b = out._backend  # the seed gradient straight from the backend's `full` kernel
+                g = _wrap(b.table["full"](out._data.shape, 1, out.dtype), out.dtype, b)
         else:
             if not isinstance(g, Tensor):
                 raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")

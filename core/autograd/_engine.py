@@ -84,6 +84,15 @@ def _needed(root_nodes, capture_ids):
     return {k for k, v in memo.items() if v}
 
 
+_F = [None]
+
+
+def _load_functional():
+    from .. import _functional
+    _F[0] = _functional
+    return _functional
+
+
 def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None, accumulate=True,
                  allow_unused=True):
     """Shared core of ``Tensor.backward``, ``autograd.backward`` and ``autograd.grad``.
@@ -93,7 +102,7 @@ def run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None,
     them runs, and backward accumulates only into them.  Returns the gradients of
     ``inputs`` (None where unreached) when ``inputs`` is given, else None.
     """
-    from .. import _functional as F
+    F = _F[0] or _load_functional()
 
     roots = []
     for i, (t, g) in enumerate(zip(tensors, grad_tensors)):
@@ -292,12 +301,24 @@ def _retain(node, grads):
 def _accumulate(t, g, create_graph):
     """``t.grad += g`` as PyTorch does: a fresh (detached unless create_graph) tensor the first time,
     in place afterwards unless either side is part of a graph."""
-    if t._grad is None:
-        t._grad = g.clone() if create_graph else g.detach().clone()
-    elif create_graph or t._grad.grad_fn is not None:
-        t._grad = t._grad + g
+    gr = t._grad
+    if create_graph:
+        t._grad = g.clone() if gr is None else gr + g
+        return
+    if gr is not None and gr.grad_fn is not None:
+        t._grad = gr + g
+        return
+    # the common training-step path: straight to the backend's kernels, no graph bookkeeping
+    b = g._backend
+    table = b.table
+    if gr is None:
+        from .._dispatch import wrap
+        t._grad = wrap(table["clone"](g._data), g.dtype, b)
+    elif gr._backend is b and gr.dtype is g.dtype and gr._data.shape == g._data.shape and gr._base is None:
+        table["copy_"](gr._data, table["add"](gr._data, g._data))  # in place: p.grad keeps its storage
+        gr._bump_version()
     else:
-        t._grad.add_(g.detach())
+        gr.add_(g.detach())
 
 
 def _leaf(t, g, capture, captured, accumulate, create_graph):

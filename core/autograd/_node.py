@@ -8,6 +8,11 @@ from .grad_mode import STATE
 _NODE_CLASSES: dict = {}
 
 
+def node_class(op):
+    """The Node subclass for ``op`` (cached)."""
+    return _NODE_CLASSES.get(op) or _node_class(op)
+
+
 def _node_class(op):
     """The subclass of Node named after the op's backward (``MulBackward0``), as PyTorch's grad_fn types are."""
     cls = _NODE_CLASSES.get(op)
@@ -25,11 +30,11 @@ class Node:
     """
 
     __slots__ = ("op", "saved", "_out", "params", "edges", "shapes", "dtypes", "versions",
-                 "pre_hooks", "post_hooks", "retains", "released", "trace", "needs_input_grad",
+                 "pre_hooks", "post_hooks", "retains", "released", "trace", "_needs",
                  "_metadata", "__weakref__")
 
     def __init__(self, op, saved, params, edges, shapes, dtypes):
-        if type(self) is Node:
+        if type(self) is Node:  # callers on the hot path instantiate node_class(op) directly
             self.__class__ = _NODE_CLASSES.get(op) or _node_class(op)
         self.op = op
         self.saved = saved
@@ -44,11 +49,23 @@ class Node:
         self.post_hooks = None
         self.retains = None
         self.released = False
-        self.needs_input_grad = tuple([e is not None for e in edges])
+        self._needs = None
         self.trace = None
         if STATE.anomaly:
             self.trace = _forward_trace()
         self._metadata = None
+
+    @property
+    def needs_input_grad(self):
+        """Per input: whether a gradient is wanted (computed on first use, in backward)."""
+        n = self._needs
+        if n is None:
+            n = self._needs = tuple([e is not None for e in self.edges])
+        return n
+
+    @needs_input_grad.setter
+    def needs_input_grad(self, value):
+        self._needs = tuple(value)
 
     # --- PyTorch-visible API -------------------------------------------------
     def name(self) -> str:

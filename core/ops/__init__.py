@@ -3,8 +3,8 @@
 Each family module may define ``INPLACE``: names of its Tensor methods that get an
 in-place twin ``name_`` (built by ``ember._tensor_methods`` on the out-of-place op).
 """
-from . import creation, elementwise, math, reduce, movement, joining, indexing, linalg, sort, random, conversion, inplace
+from . import creation, elementwise, math, reduce, movement, joining, indexing, linalg, decomp, sort, random, conversion, inplace
 
-FAMILIES = (creation, elementwise, math, reduce, movement, joining, indexing, linalg, sort, random)
+FAMILIES = (creation, elementwise, math, reduce, movement, joining, indexing, linalg, decomp, sort, random)
 
 INPLACE_VARIANTS = [name for fam in FAMILIES for name in getattr(fam, "INPLACE", ())]

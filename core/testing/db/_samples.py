@@ -13,7 +13,7 @@ def make_array(shape, dtype, rng, low=None, high=None, exclude_zero=False):
     import ember
     npd = TO_NP[getattr(ember, dtype)]
     if dtype == "bool":
-        return rng.random(shape) < 0.5
+        return np.asarray(rng.random(shape) < 0.5)
     if npd.kind in "iu":
         info = np.iinfo(npd)
         lo = max(info.min, -9 if low is None else int(low))

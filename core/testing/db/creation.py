@@ -312,7 +312,8 @@ OP_DB = [
     OpInfo("tensor", _on_anchor(ember.tensor), _drop_anchor(_tensor_ref), _tensor_samples, dtypes=ALL_DTYPES,
            supports_grad=False, tols=EXACT, error_inputs=_errors(
                (_sample([[1, 2], [3]]), ValueError, "expected sequence of length 2"),
-               (_sample(["a"]), TypeError, "could not infer dtype"))),
+               (_sample(["a"]), ValueError, "too many dimensions 'str'"),
+               (_sample("a"), TypeError, "invalid data type 'str'"))),
     OpInfo("as_tensor", _on_anchor(ember.as_tensor), _drop_anchor(_tensor_ref), _tensor_samples,
            dtypes=ALL_DTYPES, supports_grad=False, tols=EXACT),
     OpInfo("to", lambda x, dtype: x.to(dtype), _to_ref, _to_samples, dtypes=ALL_DTYPES, supports_grad=False,
