@@ -38,3 +38,5 @@ cfloat = cdouble = complex64 = complex128 = None
 del uint16, uint32, uint64, cfloat, cdouble, complex64, complex128
 
 __all__ = [n for n in dir() if not n.startswith("_")]
+
+autograd._late_bind()

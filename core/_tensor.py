@@ -11,6 +11,9 @@ from . import _dtype
 from .autograd.grad_mode import STATE
 
 
+_autograd_backward = None  # ember.autograd.backward, bound by ember.autograd._late_bind
+
+
 class Size(tuple):
     """A tensor's shape, as ``torch.Size``."""
 
@@ -252,8 +255,7 @@ class Tensor:
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate the gradient of this tensor into the ``.grad`` of graph leaves."""
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd_backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self):
         """A new tensor sharing storage with this one, cut from the graph."""
@@ -301,7 +303,7 @@ class Tensor:
 
     def __bool__(self):
         if self.numel() != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self.item())
 
     def __float__(self):
@@ -355,7 +357,6 @@ class Tensor:
         if not self.is_leaf:
             raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
                                "protocol at the moment.")
-        from . import _dispatch
         with _no_grad():
             new = self.clone()
         new = type(self)._from_tensor(new) if type(self) is not Tensor else new

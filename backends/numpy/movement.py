@@ -17,6 +17,16 @@ def kernels(xp):
         return v
 
     def expand(x, shape):
+        if xp is np and x.flags.c_contiguous and x.dtype.kind in "biuf":
+            # the hot path (e.g. sum's backward): a read-only zero-stride view without broadcast_to's overhead
+            strides = [0] * len(shape)
+            off = len(shape) - x.ndim
+            for i, (n, st) in enumerate(zip(x.shape, x.strides)):
+                if n != 1:
+                    strides[off + i] = st
+            a = np.ndarray(shape, x.dtype, x, 0, tuple(strides))
+            a.flags.writeable = False
+            return a
         return xp.broadcast_to(x, shape)
 
     def permute(x, dims):

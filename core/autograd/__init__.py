@@ -15,23 +15,30 @@ __all__ = ["backward", "grad", "Function", "no_grad", "enable_grad", "set_grad_e
            "GradcheckError", "is_grad_enabled", "is_inference_mode_enabled", "is_anomaly_enabled"]
 
 
+# bound by ember/__init__.py once the package is imported (avoids per-call imports on the hot path)
+Tensor = _wrap = F = None
+
+
+def _late_bind():
+    global Tensor, _wrap, F
+    from .._tensor import Tensor
+    from .._dispatch import wrap as _wrap
+    from .. import _functional as F
+    from . import _engine
+    from .. import _tensor
+    _engine._wrap = _wrap
+    _tensor._autograd_backward = backward
+
+
 def _as_tuple(x):
     if x is None:
         return None
-    from .._tensor import Tensor
     if isinstance(x, Tensor):
         return (x,)
     return tuple(x)
 
 
-def _wrap(data, dtype, backend):
-    from .._dispatch import wrap
-    return wrap(data, dtype, backend)
-
-
 def _make_grads(outputs, grad_outputs):
-    from .. import _functional as F
-    from .._tensor import Tensor
     if len(grad_outputs) != len(outputs):
         raise RuntimeError(f"got {len(outputs)} tensors and {len(grad_outputs)} gradients")
     grads = []
@@ -111,12 +118,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     res = run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs, accumulate=False,
                        allow_unused=allow_unused)
     if materialize_grads:
-        from .. import _functional as F
         res = [F.zeros_like(i) if g is None else g for g, i in zip(res, inputs)]
     return tuple(res)
 
 
 def variable(*args, **kwargs):
     """Deprecated alias kept by PyTorch: returns ``ember.tensor(*args, **kwargs)``."""
-    from .. import _functional as F
     return F.tensor(*args, **kwargs)

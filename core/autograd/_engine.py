@@ -85,6 +85,7 @@ def _needed(root_nodes, capture_ids):
 
 
 _F = [None]
+_wrap = None  # ember._dispatch.wrap, bound by ember.autograd._late_bind
 
 
 def _load_functional():
@@ -312,8 +313,7 @@ def _accumulate(t, g, create_graph):
     b = g._backend
     table = b.table
     if gr is None:
-        from .._dispatch import wrap
-        t._grad = wrap(table["clone"](g._data), g.dtype, b)
+        t._grad = _wrap(table["clone"](g._data), g.dtype, b)
     elif gr._backend is b and gr.dtype is g.dtype and gr._data.shape == g._data.shape and gr._base is None:
         table["copy_"](gr._data, table["add"](gr._data, g._data))  # in place: p.grad keeps its storage
         gr._bump_version()

@@ -29,9 +29,16 @@ class Node:
     output:   the output tensor(s) backward needs (op.save == output/both), else None.
     """
 
-    __slots__ = ("op", "saved", "_out", "params", "edges", "shapes", "dtypes", "versions",
-                 "pre_hooks", "post_hooks", "retains", "released", "trace", "_needs",
-                 "_metadata", "__weakref__")
+    __slots__ = ("op", "saved", "_out", "params", "edges", "shapes", "dtypes", "versions", "released",
+                 "__dict__", "__weakref__")
+
+    # rarely set: class-level defaults, instance attributes (in a lazily created __dict__) once assigned
+    pre_hooks = None
+    post_hooks = None
+    retains = None
+    trace = None
+    _needs = None
+    _metadata = None
 
     def __init__(self, op, saved, params, edges, shapes, dtypes):
         if type(self) is Node:  # callers on the hot path instantiate node_class(op) directly
@@ -45,15 +52,9 @@ class Node:
         self.dtypes = dtypes
         self.versions = None if saved is None else tuple(
             [(t._vc[0] if t._vc is not None else 0) if t is not None else 0 for t in saved])
-        self.pre_hooks = None
-        self.post_hooks = None
-        self.retains = None
         self.released = False
-        self._needs = None
-        self.trace = None
         if STATE.anomaly:
             self.trace = _forward_trace()
-        self._metadata = None
 
     @property
     def needs_input_grad(self):

@@ -41,7 +41,7 @@ class _FunctionOp:
 class FunctionCtx(Node):
     """The ``ctx`` passed to ``forward``/``backward``: also the graph node."""
 
-    __slots__ = ("__dict__", "to_save", "dirty", "non_differentiable", "materialize_grads", "out_meta",
+    __slots__ = ("to_save", "dirty", "non_differentiable", "materialize_grads", "out_meta",
                  "_packed")
 
     def save_for_backward(self, *tensors):
