@@ -31,12 +31,19 @@ from .random import (Generator, default_generator, manual_seed, seed, initial_se
                      set_rng_state)
 from ._print import set_printoptions
 from ._api import (set_default_device, get_default_device, is_tensor, is_floating_point, numel,
-                   is_nonzero, set_num_threads, get_num_threads, compile, manual_seed_all)
+                   is_nonzero, set_num_threads, get_num_threads, compile, manual_seed_all, is_complex, is_signed,
+                   is_same_size, typename, detach, detach_, use_deterministic_algorithms,
+                   are_deterministic_algorithms_enabled, is_deterministic_algorithms_warn_only_enabled,
+                   set_float32_matmul_precision, get_float32_matmul_precision, set_num_interop_threads,
+                   get_num_interop_threads, set_warn_always, is_warn_always_enabled, is_anomaly_enabled,
+                   is_anomaly_check_nan_enabled, set_anomaly_enabled, INPLACE_FUNCTIONS as _INPLACE_FUNCTIONS)
 
 uint16 = uint32 = uint64 = None  # not supported by ember; present for attribute probes
 cfloat = cdouble = complex64 = complex128 = None
 del uint16, uint32, uint64, cfloat, cdouble, complex64, complex128
 
 __all__ = [n for n in dir() if not n.startswith("_")]
+
+globals().update(_INPLACE_FUNCTIONS)  # ember.exp_(t), ember.zero_(t), ...
 
 autograd._late_bind()

@@ -265,3 +265,88 @@ TENSOR_METHODS["T"] = property(_T)
 TENSOR_METHODS["mT"] = property(_mT)
 TENSOR_METHODS["H"] = property(_T)
 TENSOR_METHODS["mH"] = property(_mT)
+
+
+@_m()
+def is_signed(self):
+    return self.dtype.is_signed
+
+
+@_m()
+def is_same_size(self, other):
+    return tuple(self.shape) == tuple(other.shape)
+
+
+@_m()
+def is_nonzero(self):
+    if self.numel() != 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return bool(self.item())
+
+
+@_m()
+def is_inference(self):
+    return False
+
+
+@_m()
+def get_device(self):
+    """-1 for CPU tensors, the device index for GPU ones (as ``torch.Tensor.get_device``)."""
+    d = self.device
+    return -1 if d.type == "cpu" else (d.index or 0)
+
+
+TENSOR_METHODS["output_nr"] = property(lambda self: self._output_nr)
+
+
+@_m()
+def is_pinned(self, device=None):
+    return False
+
+
+@_m()
+def pin_memory(self, device=None):
+    """Pinned host memory matters only for GPU transfers; CPU tensors are returned as they are."""
+    if self._backend.spec.device_type != "cpu":
+        raise RuntimeError(f"cannot pin '{self.type()}' only dense CPU tensors can be pinned")
+    return self
+
+
+@_m()
+def is_shared(self):
+    return False
+
+
+@_m()
+def share_memory_(self):
+    """No-op: DataLoader workers receive tensors by pickling (copies)."""
+    return self
+
+
+@_m()
+def apply_(self, callable):
+    """Apply a Python function to each element in place (CPU tensors only, slow, like torch)."""
+    if self._backend.spec.device_type != "cpu":
+        raise TypeError("apply_ is only implemented on CPU tensors")
+    flat = self.reshape(-1).tolist()
+    new = C.tensor([callable(v) for v in flat], dtype=self.dtype, device=self.device).reshape(tuple(self.shape))
+    return self.copy_(new)
+
+
+@_m()
+def map_(self, tensor, callable):
+    """``self[i] = callable(self[i], tensor[i])`` in place, with ``tensor`` broadcast to self."""
+    other = tensor.expand(tuple(self.shape)).reshape(-1).tolist()
+    flat = self.reshape(-1).tolist()
+    new = C.tensor([callable(a, b) for a, b in zip(flat, other)], dtype=self.dtype, device=self.device)
+    return self.copy_(new.reshape(tuple(self.shape)))
+
+
+@_m()
+def new(self, *args, **kwargs):
+    """Legacy ``Tensor.new``: same dtype and device; sizes give an uninitialised tensor, data a copy."""
+    if not args:
+        return C.empty(0, dtype=self.dtype, device=self.device)
+    if all(isinstance(a, int) for a in args):
+        return C.empty(*args, dtype=self.dtype, device=self.device)
+    return C.tensor(args[0], dtype=self.dtype, device=self.device)
