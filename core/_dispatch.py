@@ -91,6 +91,11 @@ def apply(op, args, params=(), dtype=None):
         k = kernel_for(op, b)
         if k is None:
             return op.decomposition(*args, *params)
+    if op.backward is None and op.decomposition is not None and STATE.enabled:
+        # a composite without its own backward formula: differentiate through its decomposition
+        for t in args:
+            if t._requires_grad:
+                return op.decomposition(*args, *params)
     if op.nout == 1:
         out = wrap(k(*datas, *params), a0.dtype if dtype is None else dtype, b)
         if op.view:
@@ -221,10 +226,10 @@ def _apply_scalar(op, t, s, swap, dtype):
     k = b.table.get(op.name)
     if k is None:
         k = kernel_for(op, b)
-        if k is None:
-            from .ops.creation import scalar_tensor
-            st = scalar_tensor(s, t.dtype, b)
-            return op.decomposition(*((st, t) if swap else (t, st)))
+    if k is None or op.backward is None and op.decomposition is not None and STATE.enabled and t._requires_grad:
+        from .ops.creation import scalar_tensor
+        st = scalar_tensor(s, t.dtype, b)
+        return op.decomposition(*((st, t) if swap else (t, st)))
     out = wrap(k(s, t._data) if swap else k(t._data, s), dtype, b)
     if STATE.enabled and t._requires_grad and op.backward is not None:
         edges = ((None, (t.grad_fn, t._output_nr) if t.grad_fn is not None else (t, 0)) if swap else
