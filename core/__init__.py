@@ -25,6 +25,10 @@ from . import _functional
 from ._functional import *  # noqa: F401,F403  (the public op functions)
 from . import _tensor_methods  # noqa: F401  (binds methods onto Tensor)
 from . import autograd, backends, cuda, linalg
+from . import nn
+from . import optim, amp
+from .amp import autocast_mode as _autocast_mode
+globals().update({_n: getattr(_autocast_mode, _n) for _n in _autocast_mode.TOP_LEVEL})  # ember.autocast, ...
 from .ops.reduce import return_types
 from . import random
 from .random import (Generator, default_generator, manual_seed, seed, initial_seed, get_rng_state,

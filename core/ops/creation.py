@@ -434,3 +434,9 @@ def _rebuild_tensor(host_array, dtype_name, requires_grad):
     if requires_grad:
         t.requires_grad_(True)
     return t
+
+
+def _rebuild_parameter(host_array, dtype_name, requires_grad):
+    """Unpickle a Parameter."""
+    from ..nn.parameter import Parameter
+    return Parameter(_rebuild_tensor(host_array, dtype_name, False), requires_grad)

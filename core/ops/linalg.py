@@ -17,6 +17,7 @@ from .._dispatch import apply
 from .._op import defop
 from .._tensor import Tensor
 from ._util import broadcast_shapes, check_tensor, reg, wrap_dim
+from .inplace import torch_type_name as _tname, write_out
 
 F = "linalg"
 
@@ -27,16 +28,8 @@ _CPP = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat
         "bool": "bool"}
 
 
-def _tname(dt):
-    from .inplace import torch_type_name
-    return torch_type_name(dt)
-
-
 def _out(res, out):
-    if out is None:
-        return res
-    from .inplace import write_out
-    return write_out(out, res)
+    return res if out is None else write_out(out, res)
 
 
 # --- small matrix helpers used by backward formulas (ember ops only) ---------------

@@ -296,10 +296,14 @@ NEXTAFTER = defop("nextafter", F, "nextafter(x, y) -> out",
                   doc="the gradient passes to input unchanged (as PyTorch's)")
 
 
-def _float_only(input, other, op):
+def _float_binary(op, input, other, out):
+    """A binary op on two tensors whose promoted dtype must be floating point."""
+    check_tensor_arg(input, op.name, "input", 1)
+    check_tensor_arg(other, op.name, "other", 2)
     rt = D.result_dtype((input, other))
     if not rt.is_floating_point:
-        raise not_implemented(op, rt)
+        raise not_implemented(op.name, rt)
+    return _out(binary(op, input, other), out)
 
 
 @reg("atan2")
@@ -316,10 +320,7 @@ arctan2 = reg("arctan2")(atan2)
 @reg("hypot")
 def hypot(input, other, *, out=None):
     """sqrt(input**2 + other**2) without intermediate overflow."""
-    check_tensor_arg(input, "hypot", "input", 1)
-    check_tensor_arg(other, "hypot", "other", 2)
-    _float_only(input, other, "hypot")
-    return _out(binary(HYPOT, input, other), out)
+    return _float_binary(HYPOT, input, other, out)
 
 
 @reg("copysign")
@@ -338,28 +339,19 @@ def xlogy(input, other, *, out=None):
 @reg("logaddexp")
 def logaddexp(input, other, *, out=None):
     """log(exp(input) + exp(other)), computed stably."""
-    check_tensor_arg(input, "logaddexp", "input", 1)
-    check_tensor_arg(other, "logaddexp", "other", 2)
-    _float_only(input, other, "logaddexp")
-    return _out(binary(LOGADDEXP, input, other), out)
+    return _float_binary(LOGADDEXP, input, other, out)
 
 
 @reg("logaddexp2")
 def logaddexp2(input, other, *, out=None):
     """log2(2**input + 2**other), computed stably."""
-    check_tensor_arg(input, "logaddexp2", "input", 1)
-    check_tensor_arg(other, "logaddexp2", "other", 2)
-    _float_only(input, other, "logaddexp2")
-    return _out(binary(LOGADDEXP2, input, other), out)
+    return _float_binary(LOGADDEXP2, input, other, out)
 
 
 @reg("nextafter")
 def nextafter(input, other, *, out=None):
     """The next representable value after ``input`` toward ``other``."""
-    check_tensor_arg(input, "nextafter", "input", 1)
-    check_tensor_arg(other, "nextafter", "other", 2)
-    _float_only(input, other, "nextafter")
-    return _out(binary(NEXTAFTER, input, other), out)
+    return _float_binary(NEXTAFTER, input, other, out)
 
 
 @reg("ldexp")

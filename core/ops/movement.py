@@ -445,13 +445,27 @@ def _split_at(input, d, bounds):
     return tuple(apply(BASIC_INDEX, (input,), (_slice_key(d, a, b),)) for a, b in bounds)
 
 
+def _split_sizes(input, d, sizes):
+    """Views of consecutive pieces of the given ``sizes`` along ``d``."""
+    bounds, a = [], 0
+    for x in sizes:
+        bounds.append((a, a + x))
+        a += x
+    return _split_at(input, d, bounds)
+
+
+def _split_dim(input, dim, op, zero_dim_msg):
+    """``(d, size of d)`` for splitting ``input`` along ``dim``; a 0-d input raises ``zero_dim_msg``."""
+    if input.ndim == 0:
+        raise RuntimeError(zero_dim_msg)
+    d = wrap_dim(dim, input.ndim, op)
+    return d, input.shape[d]
+
+
 @reg("split")
 def split(tensor, split_size_or_sections, dim=0):
     """Split into chunks of ``split_size`` (last one smaller) or of the listed sizes (views)."""
-    if tensor.ndim == 0:
-        raise RuntimeError("split expects at least a 1-dimensional tensor")
-    d = wrap_dim(dim, tensor.ndim, "split")
-    n = tensor.shape[d]
+    d, n = _split_dim(tensor, dim, "split", "split expects at least a 1-dimensional tensor")
     s = split_size_or_sections
     if isinstance(s, Tensor) and s.ndim == 0:
         s = int(s)
@@ -467,11 +481,7 @@ def split(tensor, split_size_or_sections, dim=0):
     if sum(sizes) != n or any(x < 0 for x in sizes):
         raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
                            f"dimension {d}), but got split_sizes={sizes}")
-    bounds, a = [], 0
-    for x in sizes:
-        bounds.append((a, a + x))
-        a += x
-    return _split_at(tensor, d, bounds)
+    return _split_sizes(tensor, d, sizes)
 
 
 def split_with_sizes(input, split_sizes, dim=0):
@@ -499,10 +509,8 @@ def chunk(input, chunks, dim=0):
 @reg("tensor_split")
 def tensor_split(input, indices_or_sections, dim=0):
     """Split into ``sections`` parts of sizes differing by at most one, or at the given indices (views)."""
-    if input.ndim == 0:
-        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
-    d = wrap_dim(dim, input.ndim, "tensor_split")
-    n = input.shape[d]
+    d, n = _split_dim(input, dim, "tensor_split",
+                      "tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
     s = indices_or_sections
     if isinstance(s, Tensor):
         if s.dtype.category != 1:
@@ -513,12 +521,7 @@ def tensor_split(input, indices_or_sections, dim=0):
         if s <= 0:
             raise RuntimeError(f"number of sections must be larger than 0, got {s}")
         q, r = divmod(n, s)
-        bounds, a = [], 0
-        for i in range(s):
-            b = a + q + (1 if i < r else 0)
-            bounds.append((a, b))
-            a = b
-        return _split_at(input, d, bounds)
+        return _split_sizes(input, d, [q + (1 if i < r else 0) for i in range(s)])
     bounds, a = [], 0
     for i in [int(i) for i in s] + [n]:
         b = min(max(i + n if i < 0 else i, 0), n)

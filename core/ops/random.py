@@ -241,24 +241,26 @@ def _from_to(args, kwargs, default_from, default_to, op):
 
 # --- factories ---------------------------------------------------------------------
 
+def _float_factory(op, name, kernel, shape, params, generator, out, dtype, device, requires_grad):
+    """A new float tensor of ``shape`` drawn by ``op(*params)`` (``kernel``: PyTorch's name in dtype errors)."""
+    dtype, device = _target(dtype, device, out, D.get_default_dtype())
+    _require_float(dtype, kernel)
+    like = C.empty(shape, dtype=dtype, device=device)
+    return _finish(_sample(op, like, generator, name, *params), out, requires_grad)
+
+
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False, **kwargs) -> Tensor:
     """Samples of U[0, 1) of shape ``size``: ``ember.rand(2, 3)`` or ``ember.rand((2, 3))``."""
-    shape = _size(size, kwargs, "rand")
-    dtype, device = _target(dtype, device, out, D.get_default_dtype())
-    _require_float(dtype, "check_uniform_bounds")
-    like = C.empty(shape, dtype=dtype, device=device)
-    return _finish(_sample(UNIFORM, like, generator, "rand", 0.0, 1.0), out, requires_grad)
+    return _float_factory(UNIFORM, "rand", "check_uniform_bounds", _size(size, kwargs, "rand"), (0.0, 1.0),
+                          generator, out, dtype, device, requires_grad)
 
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, **kwargs) -> Tensor:
     """Samples of N(0, 1) of shape ``size``."""
-    shape = _size(size, kwargs, "randn")
-    dtype, device = _target(dtype, device, out, D.get_default_dtype())
-    _require_float(dtype, "normal_kernel_cpu")
-    like = C.empty(shape, dtype=dtype, device=device)
-    return _finish(_sample(NORMAL, like, generator, "randn", 0.0, 1.0), out, requires_grad)
+    return _float_factory(NORMAL, "randn", "normal_kernel_cpu", _size(size, kwargs, "randn"), (0.0, 1.0),
+                          generator, out, dtype, device, requires_grad)
 
 
 def _like_target(input, dtype, device):
@@ -377,11 +379,8 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
         mean, std = _number(mean, "normal", "mean"), _number(std, "normal", "std")
         if std < 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {_g(std)}")
-        shape = _size((size,), {}, "normal")
-        dtype, device = _target(dtype, device, out, D.get_default_dtype())
-        _require_float(dtype, "normal_kernel_cpu")
-        like = C.empty(shape, dtype=dtype, device=device)
-        return _finish(_sample(NORMAL, like, generator, "normal", float(mean), float(std)), out, requires_grad)
+        return _float_factory(NORMAL, "normal", "normal_kernel_cpu", _size((size,), {}, "normal"),
+                              (float(mean), float(std)), generator, out, dtype, device, requires_grad)
     if size is not None:
         raise TypeError("normal() received an invalid combination of arguments: 'size' is only accepted with "
                         "float mean and std")

@@ -1,5 +1,5 @@
 """Reductions and scans: sum, mean, prod, max/min, var/std, logsumexp, all/any, cumsum/cumprod/
-cummax/cummin/logcumsumexp, median, mode...
+cummax/cummin/logcumsumexp (median and mode: order_stats.py, in this family too).
 
 Dim-tuple kernels take a sorted ``dims`` tuple and ``keepdim``; single-dim kernels an int ``dim`` of
 an input with at least one dimension (0-d inputs run through a 1-element view here).  Ops returning
@@ -362,6 +362,16 @@ def amax(input, dim=(), keepdim=False, *, out=None):
 def amin(input, dim=(), keepdim=False, *, out=None):
     """Minimum over ``dim`` (all dims when empty); the gradient is shared evenly among ties."""
     return _amaxmin(AMIN, "amin", input, dim, keepdim, out)
+
+
+def _values_indices(op, name, input, d, keepdim, out, bool_ok=True):
+    """Namedtuple (values, indices) of the single-dim reduction ``op`` along ``d``."""
+    _nonempty(input, _rdims(d, input.ndim, name), name)
+    if input.dtype is D.bool and not bool_ok:
+        raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'')
+    keepdim = bool(keepdim)
+    values, indices = _one_dim(lambda x, d_: apply(op, (x,), (d_, keepdim), (x.dtype, D.int64)), input, d)
+    return _named(name, values, indices, out)
 
 
 def _max_min(name, whole, along, binary, input, dim, keepdim, out, other):
@@ -738,72 +748,3 @@ def logcumsumexp(input, dim, *, out=None):
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{_tname(input.dtype)}\'')
     return _write(_one_dim(lambda x, d_: apply(LOGCUMSUMEXP, (x,), (d_,)), input, d), out)
-
-
-# --- median / nanmedian / mode -----------------------------------------------------------------
-
-def _median_bwd(ctx, g):
-    x = ctx.saved[0]
-    return (_evenly(g, x, ctx.output, tuple(range(x.ndim)), False),)
-
-
-def _median_decomp(along):
-    def decomp(x):
-        if x.numel() == 0:
-            from .creation import full
-            return full((), float("nan"), dtype=x.dtype, device=x.device)
-        return apply(along, (x.reshape(-1),), (0, False), (x.dtype, D.int64))[0]
-    return decomp
-
-
-MEDIAN_DIM = defop("median_dim", F, "median_dim(x, dim, keepdim) -> (values, indices)", nout=2, save="output",
-                   backward=_index_bwd, doc="lower median along `dim` and its index; NaN propagates (first NaN)")
-NANMEDIAN_DIM = defop("nanmedian_dim", F, "nanmedian_dim(x, dim, keepdim) -> (values, indices)", nout=2,
-                      save="output", backward=_index_bwd, doc="lower median of the non-NaN values along `dim`")
-MEDIAN = defop("median", F, "median(x) -> out", backward=_median_bwd, save="both",
-               decomposition=_median_decomp(MEDIAN_DIM), doc="lower median of all elements (nan when empty)")
-NANMEDIAN = defop("nanmedian", F, "nanmedian(x) -> out", backward=_median_bwd, save="both",
-                  decomposition=_median_decomp(NANMEDIAN_DIM), doc="lower median of the non-NaN elements")
-MODE = defop("mode", F, "mode(x, dim, keepdim) -> (values, indices)", nout=2, save="output", backward=_index_bwd,
-             doc="most frequent value along `dim` (the smallest on ties) and the index of its last occurrence")
-
-
-def _values_indices(op, name, input, d, keepdim, out):
-    _nonempty(input, _rdims(d, input.ndim, name), name)
-    if input.dtype is D.bool and op in (MEDIAN_DIM, NANMEDIAN_DIM):
-        raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'')
-    keepdim = bool(keepdim)
-    values, indices = _one_dim(lambda x, d_: apply(op, (x,), (d_, keepdim), (x.dtype, D.int64)), input, d)
-    return _named(name, values, indices, out)
-
-
-def _median(whole, along, name, input, dim, keepdim, out):
-    if dim is not None:
-        return _values_indices(along, name, input, _dim1(dim, input.ndim, name), keepdim, out)
-    if input.dtype is D.bool:
-        raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'')
-    if input.numel() == 0 and not input.dtype.is_floating_point:
-        raise RuntimeError(f"{name}(): cannot compute the median of an empty {_tname(input.dtype)} tensor")
-    return _write(apply(whole, (input,), ()), out)
-
-
-@reg("median")
-@_parsed
-def median(input, dim=None, keepdim=False, *, out=None):
-    """``median(x)``: the lower median of all elements (NaN if any); ``median(x, dim)``: namedtuple
-    (values, indices)."""
-    return _median(MEDIAN, MEDIAN_DIM, "median", input, dim, keepdim, out)
-
-
-@reg("nanmedian")
-@_parsed
-def nanmedian(input, dim=None, keepdim=False, *, out=None):
-    """As :func:`median`, ignoring NaN values."""
-    return _median(NANMEDIAN, NANMEDIAN_DIM, "nanmedian", input, dim, keepdim, out)
-
-
-@reg("mode")
-@_parsed
-def mode(input, dim=-1, keepdim=False, *, out=None):
-    """Namedtuple (values, indices): the most frequent value along ``dim``."""
-    return _values_indices(MODE, "mode", input, _dim1(dim, input.ndim, "mode"), keepdim, out)

@@ -14,6 +14,7 @@ from .._dispatch import apply
 from .._op import defop
 from .._tensor import Tensor
 from ._util import check_tensor, reg, wrap_dim
+from .inplace import torch_type_name as _tname, write_out
 from .reduce import return_type
 
 F = "sort"
@@ -21,15 +22,9 @@ F = "sort"
 INPLACE = ()
 
 
-def _tname(dt):
-    from .inplace import torch_type_name
-    return torch_type_name(dt)
-
-
 def _out(res, out):
     if out is None:
         return res
-    from .inplace import write_out
     if isinstance(res, tuple):
         if not isinstance(out, (tuple, list)) or len(out) != len(res):
             raise TypeError(f"argument 'out' must be a tuple of {len(res)} Tensors")
@@ -84,13 +79,23 @@ def _dim_of(input, dim, op):
     return d if input.ndim else 0
 
 
+def _k_along(input, k, dim, op):
+    """``(k, d, n)``: ``k`` as an int, the wrapped ``dim`` and its size (1 for a 0-d input)."""
+    d = _dim_of(input, dim, op)
+    return k.__index__(), d, (input.shape[d] if input.ndim else 1)
+
+
+def _values_indices(op, name, input, params, out):
+    """The namedtuple ``(values, indices)`` of ``op(input, *params)``, written to ``out`` if given."""
+    v, i = apply(op, (input,), params, (input.dtype, D.int64))
+    return _out(return_type(name)(v, i), out)
+
+
 @reg("sort")
 def sort(input, dim=-1, descending=False, stable=False, *, out=None):
     """``(values, indices)`` of ``input`` sorted along ``dim``; equal elements keep their order."""
     check_tensor(input, "sort")
-    d = _dim_of(input, dim, "sort")
-    v, i = apply(SORT, (input,), (d, bool(descending), True), (input.dtype, D.int64))
-    return _out(return_type("sort")(v, i), out)
+    return _values_indices(SORT, "sort", input, (_dim_of(input, dim, "sort"), bool(descending), True), out)
 
 
 @reg("argsort")
@@ -112,13 +117,10 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     check_tensor(input, "topk")
     if input.dtype is D.bool:
         raise RuntimeError("topk does not support bool dtypes on CPU")
-    d = _dim_of(input, dim, "topk")
-    n = input.shape[d] if input.ndim else 1
-    k = k.__index__()
+    k, d, n = _k_along(input, k, dim, "topk")
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
-    v, i = apply(TOPK, (input,), (k, d, bool(largest), bool(sorted)), (input.dtype, D.int64))
-    return _out(return_type("topk")(v, i), out)
+    return _values_indices(TOPK, "topk", input, (k, d, bool(largest), bool(sorted)), out)
 
 
 @reg("kthvalue")
@@ -127,13 +129,10 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     check_tensor(input, "kthvalue")
     if input.dtype is D.bool:
         raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
-    d = _dim_of(input, dim, "kthvalue")
-    n = input.shape[d] if input.ndim else 1
-    k = k.__index__()
+    k, d, n = _k_along(input, k, dim, "kthvalue")
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
-    v, i = apply(KTHVALUE, (input,), (k, d, bool(keepdim)), (input.dtype, D.int64))
-    return _out(return_type("kthvalue")(v, i), out)
+    return _values_indices(KTHVALUE, "kthvalue", input, (k, d, bool(keepdim)), out)
 
 
 def _unique_dim(input, dim):

@@ -6,7 +6,8 @@ import weakref
 import pytest
 
 import ember
-from ember.autograd import Function
+
+from ._helpers import Exp
 
 
 @pytest.fixture
@@ -105,18 +106,6 @@ def test_retained_graph_is_freed_when_output_dropped(no_gc):
 
 
 def test_custom_function_saving_its_output_is_freed(no_gc):
-    class Exp(Function):
-        @staticmethod
-        def forward(ctx, x):
-            y = x.exp()
-            ctx.save_for_backward(y)
-            return y
-
-        @staticmethod
-        def backward(ctx, g):
-            (y,) = ctx.saved_tensors
-            return g * y
-
     x = ember.tensor([1.0, 2.0], requires_grad=True)
     y = Exp.apply(x)
     ref = weakref.ref(y.grad_fn)

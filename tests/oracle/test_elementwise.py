@@ -11,9 +11,8 @@ import numpy as np
 import pytest
 import torch
 
-FLOATS = ["float16", "bfloat16", "float32", "float64"]
-INTS = ["uint8", "int8", "int16", "int32", "int64"]
-ALL = ["bool"] + INTS + FLOATS
+from ._helpers import ALL, FLOATS, INTS, to_numpy
+
 TOLS = {"float16": (2e-3, 2e-3), "bfloat16": (1.6e-2, 1.6e-2), "float32": (2e-5, 2e-5), "float64": (1e-10, 1e-10)}
 
 
@@ -58,14 +57,6 @@ def make_args(args, rng):
     return t, e
 
 
-def _np(x):
-    if isinstance(x, torch.Tensor):
-        if x._is_zerotensor():
-            return np.zeros(tuple(x.shape))
-        return x.detach().to(torch.float64).numpy() if x.dtype.is_floating_point else x.detach().numpy()
-    return np.asarray(x.detach().to(ember.float64).numpy() if x.dtype.is_floating_point else x.detach().numpy())
-
-
 def assert_same(got, want, where, tol=None):
     """Same type (tensor / tuple / Python scalar), dtype, shape and values (NaN == NaN)."""
     if isinstance(want, tuple):
@@ -83,7 +74,7 @@ def assert_same(got, want, where, tol=None):
     if got.device.type == "cpu":  # the storage really has the declared dtype (kernels must not drift)
         assert got.detach().numpy().dtype.name == want_dt, f"{where}: storage {got.detach().numpy().dtype}"
     assert tuple(got.shape) == tuple(want.shape), f"{where}: shape {tuple(got.shape)} vs {tuple(want.shape)}"
-    g, w = _np(got), _np(want)
+    g, w = to_numpy(got), to_numpy(want)
     if want.dtype.is_floating_point:
         rtol, atol = tol or TOLS[want_dt]
         np.testing.assert_allclose(g, w, rtol=rtol, atol=atol, equal_nan=True, err_msg=where)
@@ -148,7 +139,7 @@ def grad_check(fn_t, fn_e, specs, rng, where, second_order=False, tol=(1e-9, 1e-
                              allow_unused=True)
     for k, (a, b) in enumerate(zip(eg, tg)):
         if b is None:
-            assert a is None or not np.any(_np(a)), f"{where}: grad {k}: torch has none, ember {a}"
+            assert a is None or not np.any(to_numpy(a)), f"{where}: grad {k}: torch has none, ember {a}"
             continue
         assert a is not None, f"{where}: grad {k}: ember returned None, torch {b}"
         assert_same(a, b, f"{where}: grad {k}", tol)
@@ -161,7 +152,7 @@ def grad_check(fn_t, fn_e, specs, rng, where, second_order=False, tol=(1e-9, 1e-
         eg2 = ember.autograd.grad(esum, [eargs[i] for i in tdiff], allow_unused=True)
         for k, (a, b) in enumerate(zip(eg2, tg2)):
             if b is None:
-                assert a is None or not np.any(_np(a)), f"{where}: grad-of-grad {k}: torch has none, ember {a}"
+                assert a is None or not np.any(to_numpy(a)), f"{where}: grad-of-grad {k}: torch has none, ember {a}"
                 continue
             assert_same(a, b, f"{where}: grad-of-grad {k}", tol)
 

@@ -9,33 +9,13 @@ import torch
 
 import ember
 
-
-def _np(t):
-    t = t.detach()
-    if t.dtype.is_floating_point:
-        t = t.to(torch.float64 if isinstance(t, torch.Tensor) else ember.float64)
-    return np.asarray(t.numpy())
+from ._helpers import check, pair
 
 
-def pair(arr, dtype="float64", grad=False):
-    t = torch.tensor(arr).to(getattr(torch, dtype))
-    e = ember.tensor(arr).to(getattr(ember, dtype))
-    if grad:
-        t.requires_grad_(True)
-        e.requires_grad_(True)
-    return t, e
-
-
-def check(got, want, where=""):
-    if isinstance(want, (tuple, list)):
-        assert isinstance(got, (tuple, list)) and len(got) == len(want), where
-        for g, w in zip(got, want):
-            check(g, w, where)
-        return
-    assert isinstance(got, ember.Tensor), f"{where}: got {type(got).__name__}"
-    assert got.dtype.name == str(want.dtype).replace("torch.", ""), f"{where}: dtype {got.dtype} vs {want.dtype}"
-    assert tuple(got.shape) == tuple(want.shape), f"{where}: shape {tuple(got.shape)} vs {tuple(want.shape)}"
-    np.testing.assert_allclose(_np(got), _np(want), rtol=1e-12, atol=1e-12, err_msg=where)
+def backward_with(want, got, w):
+    """Backpropagate the same output weights ``w`` (a NumPy array) through torch's and ember's result."""
+    (want * torch.tensor(w)).sum().backward()
+    (got * ember.tensor(w)).sum().backward()
 
 
 def raises_like(fn_torch, fn_ember):
@@ -102,9 +82,7 @@ def test_getitem_values_and_grads(name):
     want = tt[make(torch)]
     got = ee[make(ember)]
     check(got, want, name)
-    w = RNG.standard_normal(tuple(want.shape))
-    (want * torch.tensor(w)).sum().backward()
-    (got * ember.tensor(w)).sum().backward()
+    backward_with(want, got, RNG.standard_normal(tuple(want.shape)))
     check(e.grad, t.grad, name + " grad")
 
 
@@ -164,9 +142,7 @@ def test_setitem_values_and_grads(name):
     tt[key(torch)] = vt
     ee[key(ember)] = ve
     check(ee, tt, name)
-    w = np.random.default_rng(len(name)).standard_normal(X.shape)
-    (tt * torch.tensor(w)).sum().backward()
-    (ee * ember.tensor(w)).sum().backward()
+    backward_with(tt, ee, np.random.default_rng(len(name)).standard_normal(X.shape))
     check(e.grad, t.grad, name + " grad x")
     if is_tensor:
         check(ve.grad, vt.grad, name + " grad value")
@@ -248,20 +224,23 @@ OPS = {
 X2 = X[:, :, 0]
 
 
+def _check_reduce_into(method, index, src_shape, reduce, include_self):
+    """``X2.<method>(1, index, src, reduce)`` (scatter_reduce / index_reduce): values and both gradients."""
+    src = RNG.standard_normal(src_shape)
+    t, e = pair(X2, grad=True)
+    ts, es = pair(src, grad=True)
+    want = getattr(t, method)(1, torch.tensor(index), ts, reduce, include_self=include_self)
+    got = getattr(e, method)(1, ember.tensor(index), es, reduce, include_self=include_self)
+    check(got, want, reduce)
+    backward_with(want, got, RNG.standard_normal(X2.shape))
+    check(e.grad, t.grad, "grad self")
+    check(es.grad, ts.grad, "grad src")
+
+
 @pytest.mark.parametrize("reduce", ["sum", "prod", "mean", "amax", "amin"])
 @pytest.mark.parametrize("include_self", [True, False])
 def test_scatter_reduce(reduce, include_self):
-    src = RNG.standard_normal((4, 3))
-    t, e = pair(X2, grad=True)
-    ts, es = pair(src, grad=True)
-    want = t.scatter_reduce(1, torch.tensor(IDX), ts, reduce, include_self=include_self)
-    got = e.scatter_reduce(1, ember.tensor(IDX), es, reduce, include_self=include_self)
-    check(got, want, reduce)
-    w = RNG.standard_normal(X2.shape)
-    (want * torch.tensor(w)).sum().backward()
-    (got * ember.tensor(w)).sum().backward()
-    check(e.grad, t.grad, "grad self")
-    check(es.grad, ts.grad, "grad src")
+    _check_reduce_into("scatter_reduce", IDX, (4, 3), reduce, include_self)
 
 
 @pytest.mark.parametrize("dtype", ["int32", "int64", "float32"])
@@ -349,18 +328,7 @@ def test_op_errors_match_torch():
 @pytest.mark.parametrize("reduce", ["prod", "mean", "amax", "amin"])
 @pytest.mark.parametrize("include_self", [True, False])
 def test_index_reduce(reduce, include_self):
-    src = RNG.standard_normal((4, 6))
-    t, e = pair(X2, grad=True)
-    ts, es = pair(src, grad=True)
-    idx = [0, 4, 0, 2, 4, 0]
-    want = t.index_reduce(1, torch.tensor(idx), ts, reduce, include_self=include_self)
-    got = e.index_reduce(1, ember.tensor(idx), es, reduce, include_self=include_self)
-    check(got, want, reduce)
-    w = RNG.standard_normal(X2.shape)
-    (want * torch.tensor(w)).sum().backward()
-    (got * ember.tensor(w)).sum().backward()
-    check(e.grad, t.grad, "grad self")
-    check(es.grad, ts.grad, "grad src")
+    _check_reduce_into("index_reduce", [0, 4, 0, 2, 4, 0], (4, 6), reduce, include_self)
 
 
 def test_nonzero_static():

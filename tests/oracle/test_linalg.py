@@ -5,7 +5,6 @@ Factorisations are compared through invariants (sign-normalised QR, U @ Vh and |
 |V| for eigh) because their factors are unique only up to signs.
 """
 import warnings
-import zlib
 
 import ember
 import ember.linalg
@@ -13,13 +12,12 @@ import numpy as np
 import pytest
 import torch
 
+from ._helpers import rng_for, to_numpy
+from ._helpers import zeros as _z
+
 TOLS = {"float16": (5e-3, 5e-3), "bfloat16": (3e-2, 3e-2), "float32": (1e-4, 1e-4), "float64": (1e-9, 1e-9),
         "int64": (0, 0), "int32": (0, 0), "uint8": (0, 0)}
 warnings.filterwarnings("ignore", category=UserWarning)
-
-
-def _rng(*key):
-    return np.random.default_rng(zlib.crc32(str(key).encode()))
 
 
 def general(*shape, rng):
@@ -46,12 +44,6 @@ def _to(mod, a, dtype, grad=False):
     return t.requires_grad_(True) if grad and t.dtype.is_floating_point else t
 
 
-def _np(x):
-    if x.dtype.is_floating_point:
-        return x.detach().to(torch.float64 if isinstance(x, torch.Tensor) else ember.float64).numpy()
-    return np.asarray(x.detach().numpy())
-
-
 def _flat(out):
     if isinstance(out, (tuple, list)):
         return [y for o in out for y in _flat(o)]
@@ -68,7 +60,7 @@ def check_same(got, want, dtype, where=""):
     for i, (a, b) in enumerate(zip(g, w)):
         assert str(a.dtype).split(".")[-1] == str(b.dtype).split(".")[-1], f"{where}[{i}]: {a.dtype} vs {b.dtype}"
         assert tuple(a.shape) == tuple(b.shape), f"{where}[{i}]: shape {tuple(a.shape)} vs {tuple(b.shape)}"
-        np.testing.assert_allclose(_np(a), _np(b), rtol=rtol, atol=atol, err_msg=f"{where}[{i}]")
+        np.testing.assert_allclose(to_numpy(a), to_numpy(b), rtol=rtol, atol=atol, err_msg=f"{where}[{i}]")
 
 
 def compare(f, arrays, dtype="float64", grad=False):
@@ -95,9 +87,9 @@ def compare(f, arrays, dtype="float64", grad=False):
     ge = ember.autograd.grad(le, leaves_e, allow_unused=True)
     for i, (a, b) in enumerate(zip(ge, gt)):
         if b is None:
-            assert a is None or np.allclose(_np(a), 0), f"grad {i}: torch has none"
+            assert a is None or np.allclose(to_numpy(a), 0), f"grad {i}: torch has none"
             continue
-        np.testing.assert_allclose(_np(a), b.numpy(), rtol=1e-7, atol=1e-9, err_msg=f"grad {i}")
+        np.testing.assert_allclose(to_numpy(a), b.numpy(), rtol=1e-7, atol=1e-9, err_msg=f"grad {i}")
 
 
 # --- products ------------------------------------------------------------------------------
@@ -158,7 +150,7 @@ PRODUCTS = [
 @pytest.mark.parametrize("name,f,shapes", PRODUCTS, ids=[p[0] for p in PRODUCTS])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_products(name, f, shapes, dtype):
-    rng = _rng(name)
+    rng = rng_for(name)
     compare(f, [general(*s, rng=rng) for s in shapes], dtype, grad=dtype == "float64")
 
 
@@ -170,7 +162,7 @@ LOWP_CASES = [(dt,) + p for p in PRODUCTS if p[0] in LOWP for dt in ("float16", 
 
 @pytest.mark.parametrize("dtype,name,f,shapes", LOWP_CASES, ids=[f"{c[0]}-{c[1]}" for c in LOWP_CASES])
 def test_products_low_precision_and_ints(dtype, name, f, shapes):
-    rng = _rng(name, dtype)
+    rng = rng_for(name, dtype)
     make = ints if dtype == "int64" else general
     compare(f, [make(*s, rng=rng) for s in shapes], dtype)
 
@@ -186,7 +178,7 @@ def test_integer_products_wrap_and_promote():
 
 
 def test_inplace_and_out_variants():
-    rng = _rng("inplace")
+    rng = rng_for("inplace")
     c, a, b = general(3, 4, rng=rng), general(3, 5, rng=rng), general(5, 4, rng=rng)
     compare(lambda m, c, a, b: c.clone().addmm_(a, b, beta=2), [c, a, b])
     compare(lambda m, c, a, b: m.mm(a, b, out=m.empty(3, 4, dtype=m.float64)), [c, a, b])
@@ -310,13 +302,13 @@ LINALG = [
 @pytest.mark.parametrize("name,f,shapes,make", LINALG, ids=[c[0] for c in LINALG])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_linalg(name, f, shapes, make, dtype):
-    rng = _rng(name)
+    rng = rng_for(name)
     arrays = [make(*shapes[0], rng=rng)] + [general(*s, rng=rng) for s in shapes[1:]]
     compare(f, arrays, dtype, grad=dtype == "float64")
 
 
 def test_matrix_rank_and_lstsq():
-    rng = _rng("rank")
+    rng = rng_for("rank")
     low = general(5, 2, rng=rng) @ general(2, 4, rng=rng)
     for kw in ({}, {"atol": 0.5}, {"rtol": 0.3}, {"hermitian": True}):
         a = low @ low.T if kw.get("hermitian") else low
@@ -330,7 +322,7 @@ def test_matrix_rank_and_lstsq():
 
 
 def test_eigh_and_svd_vectors_are_orthonormal_and_reconstruct():
-    rng = _rng("recon")
+    rng = rng_for("recon")
     a = general(2, 4, 4, rng=rng)
     s = ember.tensor(a + np.swapaxes(a, -1, -2))
     w, v = ember.linalg.eigh(s)
@@ -343,7 +335,7 @@ def test_eigh_and_svd_vectors_are_orthonormal_and_reconstruct():
 
 
 def test_return_type_names_and_fields():
-    a = invertible(3, 3, rng=_rng("names"))
+    a = invertible(3, 3, rng=rng_for("names"))
     calls = [lambda m, x: m.qr(x), lambda m, x: m.linalg.qr(x), lambda m, x: m.svd(x), lambda m, x: m.linalg.svd(x),
              lambda m, x: m.slogdet(x), lambda m, x: m.linalg.slogdet(x), lambda m, x: m.linalg.eigh(x),
              lambda m, x: m.linalg.inv_ex(x), lambda m, x: m.linalg.cholesky_ex(x @ x.mT),
@@ -355,7 +347,7 @@ def test_return_type_names_and_fields():
 
 
 def test_gradgrad_matches_torch():
-    rng = _rng("gg")
+    rng = rng_for("gg")
     a = invertible(3, 3, rng=rng)
     for f in (lambda m, x: m.linalg.det(x), lambda m, x: m.linalg.inv(x).sum(), lambda m, x: (x @ x).pow(2).sum(),
               lambda m, x: m.linalg.solve(x, x.sum(0)).sum()):
@@ -380,10 +372,6 @@ def test_linalg_error_type_is_runtime_error_subclass():
 
 
 # --- errors: same exception type as torch (and the same message where it is listed) ------------
-
-def _z(*shape, dtype="float32"):
-    return np.zeros(shape, dtype)
-
 
 ERRORS = [
     ("mm shapes", lambda m, a, b: m.mm(a, b), [_z(2, 3), _z(4, 5)], True),

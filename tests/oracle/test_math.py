@@ -8,9 +8,8 @@ import pytest
 import torch
 from ember._op import OPS
 
+from ._helpers import ALL, FLOATS
 from .test_elementwise import (
-    ALL,
-    FLOATS,
     Arg,
     assert_same,
     grad_check,

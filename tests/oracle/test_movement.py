@@ -9,32 +9,12 @@ import torch
 
 import ember
 
+from ._helpers import check
+
 RNG = np.random.default_rng(0)
 A = RNG.standard_normal((3, 4, 2))
 B = RNG.standard_normal((3, 4, 2))
 V = RNG.standard_normal(5)
-
-
-def _np(t):
-    t = t.detach()
-    if t.dtype.is_floating_point:
-        t = t.to(torch.float64 if isinstance(t, torch.Tensor) else ember.float64)
-    return np.asarray(t.numpy())
-
-
-def check(got, want, where=""):
-    if isinstance(want, (tuple, list)):
-        assert isinstance(got, (tuple, list)) and len(got) == len(want), where
-        for g, w in zip(got, want):
-            check(g, w, where)
-        return
-    if isinstance(want, torch.Size):
-        assert tuple(got) == tuple(want), where
-        return
-    assert isinstance(got, ember.Tensor), f"{where}: got {type(got).__name__}"
-    assert got.dtype.name == str(want.dtype).replace("torch.", ""), f"{where}: dtype {got.dtype} vs {want.dtype}"
-    assert tuple(got.shape) == tuple(want.shape), f"{where}: shape {tuple(got.shape)} vs {tuple(want.shape)}"
-    np.testing.assert_allclose(_np(got), _np(want), rtol=1e-12, atol=1e-12, err_msg=where)
 
 
 def lib_tensors(L, dtype, grad, *arrays):

@@ -11,9 +11,8 @@ import torch
 
 import ember
 
-FLOATS = ["float16", "bfloat16", "float32", "float64"]
-INTS = ["uint8", "int8", "int16", "int32", "int64"]
-ALL = ["bool"] + INTS + FLOATS
+from ._helpers import ALL, FLOATS, INTS, pair, to_numpy
+
 TOLS = {"float16": (2e-3, 2e-3), "bfloat16": (1.6e-2, 1.6e-2), "float32": (2e-5, 2e-5), "float64": (1e-10, 1e-10)}
 
 SHAPES = [(), (5,), (3, 4), (2, 3, 4), (0, 3), (3, 1, 2)]
@@ -37,20 +36,6 @@ def _rng(*key):
     return np.random.default_rng(sum(map(ord, repr(key))))
 
 
-def pair(arr, dtype):
-    t = torch.tensor(arr).to(getattr(torch, dtype))
-    e = ember.tensor(arr).to(getattr(ember, dtype))
-    return t, e
-
-
-def _np(x):
-    if isinstance(x, torch.Tensor) and x._is_zerotensor():
-        return np.zeros(tuple(x.shape))
-    if isinstance(x, torch.Tensor):
-        return x.detach().to(torch.float64).numpy() if x.dtype.is_floating_point else x.detach().numpy()
-    return np.asarray(x.detach().to(ember.float64).numpy() if x.dtype.is_floating_point else x.detach().numpy())
-
-
 def assert_same(got, want, tol=None, where=""):
     """Same structure (namedtuple name and fields), dtype, shape and values."""
     if isinstance(want, tuple):
@@ -66,7 +51,7 @@ def assert_same(got, want, tol=None, where=""):
     assert isinstance(got, ember.Tensor), f"{where}: got {type(got).__name__}"
     assert got.dtype.name == str(want.dtype).replace("torch.", ""), f"{where}: dtype {got.dtype} vs {want.dtype}"
     assert tuple(got.shape) == tuple(want.shape), f"{where}: shape {tuple(got.shape)} vs {tuple(want.shape)}"
-    g, w = _np(got), _np(want)
+    g, w = to_numpy(got), to_numpy(want)
     if want.dtype.is_floating_point:
         rtol, atol = tol or TOLS[str(want.dtype).replace("torch.", "")]
         np.testing.assert_allclose(g, w, rtol=rtol, atol=atol, equal_nan=True, err_msg=where)
@@ -496,7 +481,7 @@ def test_gradients_match_torch(case, inp):
     fn = GRAD_CASES[case]
     got = _grad(ember, fn, arr)
     want = _grad(torch, fn, arr)
-    np.testing.assert_allclose(_np(got), _np(want), rtol=1e-7, atol=1e-9, equal_nan=True)
+    np.testing.assert_allclose(to_numpy(got), to_numpy(want), rtol=1e-7, atol=1e-9, equal_nan=True)
 
 
 GRADGRAD = ["sum", "mean", "var", "std", "logsumexp", "norm", "norm3", "norm1", "prod", "prod_all", "amax",
@@ -510,8 +495,8 @@ def test_second_derivatives_match_torch(case, inp):
     fn = GRAD_CASES[case]
     g, gg = _grad(ember, fn, arr, create_graph=True)
     tg, tgg = _grad(torch, fn, arr, create_graph=True)
-    np.testing.assert_allclose(_np(g), _np(tg), rtol=1e-7, atol=1e-9)
-    np.testing.assert_allclose(_np(gg), _np(tgg), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(to_numpy(g), to_numpy(tg), rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(to_numpy(gg), to_numpy(tgg), rtol=1e-6, atol=1e-8)
 
 
 @pytest.mark.parametrize("case", ["prod_two_zeros", "cumprod_zeros", "std_const", "norm_zero"])
@@ -523,9 +508,9 @@ def test_gradient_edge_cases(case):
           "std_const": lambda m, x: m.std(x, 1), "norm_zero": lambda m, x: m.norm(x, 2, 1)}[case]
     g, gg = _grad(ember, fn, arr, create_graph=True)
     tg, tgg = _grad(torch, fn, arr, create_graph=True)
-    np.testing.assert_allclose(_np(g), _np(tg), rtol=1e-7, atol=1e-9, equal_nan=True)
+    np.testing.assert_allclose(to_numpy(g), to_numpy(tg), rtol=1e-7, atol=1e-9, equal_nan=True)
     if case in ("prod_two_zeros", "cumprod_zeros"):
-        np.testing.assert_allclose(_np(gg), _np(tgg), rtol=1e-6, atol=1e-8, equal_nan=True)
+        np.testing.assert_allclose(to_numpy(gg), to_numpy(tgg), rtol=1e-6, atol=1e-8, equal_nan=True)
 
 
 # --- decompositions: what a backend without the fused kernel runs ---------------------------
@@ -555,6 +540,6 @@ def test_decompositions_match_torch(name):
             want = fn(torch, t)
             assert_same(fn(ember, e), want)
             if (want[0] if isinstance(want, tuple) else want).dtype.is_floating_point:
-                np.testing.assert_allclose(_np(_grad(ember, fn, A34)), _np(_grad(torch, fn, A34)), rtol=1e-7, atol=1e-9)
+                np.testing.assert_allclose(to_numpy(_grad(ember, fn, A34)), to_numpy(_grad(torch, fn, A34)), rtol=1e-7, atol=1e-9)
     finally:
         table[name] = kernel

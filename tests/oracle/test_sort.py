@@ -1,18 +1,11 @@
 """Sorting and searching against PyTorch: values, indices, dtypes, namedtuples, ties, errors, gradients."""
-import zlib
-
 import ember
 import numpy as np
 import pytest
 import torch
 
-FLOATS = ["float16", "bfloat16", "float32", "float64"]
-INTS = ["uint8", "int8", "int16", "int32", "int64"]
-ALL = ["bool"] + INTS + FLOATS
-
-
-def _rng(*key):
-    return np.random.default_rng(zlib.crc32(str(key).encode()))
+from ._helpers import ALL, FLOATS, INTS, rng_for, to_numpy
+from ._helpers import zeros as _z
 
 
 def distinct(shape, dtype, rng):
@@ -30,16 +23,6 @@ def ties(shape, dtype, rng):
     return rng.integers(0, 3, shape)
 
 
-def pair(arr, dtype):
-    return torch.tensor(arr).to(getattr(torch, dtype)), ember.tensor(arr).to(getattr(ember, dtype))
-
-
-def _np(x):
-    if x.dtype.is_floating_point:
-        return x.detach().to(torch.float64 if isinstance(x, torch.Tensor) else ember.float64).numpy()
-    return np.asarray(x.detach().numpy())
-
-
 def check_same(got, want, where=""):
     if isinstance(want, tuple):
         assert isinstance(got, tuple), where
@@ -52,7 +35,7 @@ def check_same(got, want, where=""):
         return
     assert str(got.dtype).split(".")[-1] == str(want.dtype).split(".")[-1], f"{where}: {got.dtype} vs {want.dtype}"
     assert tuple(got.shape) == tuple(want.shape), f"{where}: {tuple(got.shape)} vs {tuple(want.shape)}"
-    np.testing.assert_allclose(_np(got), _np(want), rtol=1e-6, atol=1e-6, err_msg=where)
+    np.testing.assert_allclose(to_numpy(got), to_numpy(want), rtol=1e-6, atol=1e-6, err_msg=where)
 
 
 def compare(f, arrays, dtype, make_t=None):
@@ -85,13 +68,13 @@ SORT_CASES = [(dt,) + c for c in SORTS for dt in ALL if not (dt == "bool" and c[
 
 @pytest.mark.parametrize("dtype,name,f,shape", SORT_CASES, ids=[f"{c[0]}-{c[1]}" for c in SORT_CASES])
 def test_sort_family(dtype, name, f, shape):
-    compare(f, [distinct(shape, dtype, _rng(name, dtype))], dtype)
+    compare(f, [distinct(shape, dtype, rng_for(name, dtype))], dtype)
 
 
 @pytest.mark.parametrize("dtype", ALL)
 @pytest.mark.parametrize("descending", [False, True])
 def test_stable_sort_with_ties(dtype, descending):
-    x = ties((4, 7), dtype, _rng("ties", dtype))
+    x = ties((4, 7), dtype, rng_for("ties", dtype))
     compare(lambda m, t: m.sort(t, stable=True, descending=descending), [x], dtype)
     compare(lambda m, t: m.argsort(t, dim=0, stable=True, descending=descending), [x], dtype)
 
@@ -104,7 +87,7 @@ def test_nan_ordering():
 
 
 def test_topk_unsorted_is_a_permutation_of_sorted():
-    x = distinct((5, 6), "float32", _rng("unsorted"))
+    x = distinct((5, 6), "float32", rng_for("unsorted"))
     vt, _ = torch.topk(torch.tensor(x), 3, sorted=False)
     ve, ie = ember.topk(ember.tensor(x), 3, sorted=False)
     np.testing.assert_array_equal(np.sort(ve.numpy(), -1), np.sort(vt.numpy(), -1))
@@ -126,7 +109,7 @@ UNIQUES = [
 @pytest.mark.parametrize("name,f", UNIQUES, ids=[u[0] for u in UNIQUES])
 @pytest.mark.parametrize("dtype", ["bool", "uint8", "int64", "float16", "float32"])
 def test_unique(name, f, dtype):
-    rng = _rng(name, dtype)
+    rng = rng_for(name, dtype)
     x = ties((6, 3), dtype, rng)
     x[2] = x[0]
     x[3] = x[2]
@@ -152,13 +135,13 @@ SEARCHES = [
 @pytest.mark.parametrize("name,f", SEARCHES, ids=[s[0] for s in SEARCHES])
 @pytest.mark.parametrize("dtype", ["int64", "int16", "float16", "bfloat16", "float32", "float64"])
 def test_search(name, f, dtype):
-    rng = _rng(name, dtype)
+    rng = rng_for(name, dtype)
     seq = np.sort(rng.integers(-5, 6, 7))  # repeated boundaries exercise left / right
     compare(f, [seq, rng.integers(-6, 7, (3, 4))], dtype)
 
 
 def test_searchsorted_nd_scalar_sorter_and_mixed_dtypes():
-    rng = _rng("nd")
+    rng = rng_for("nd")
     seq = np.sort(rng.integers(-5, 6, (2, 3, 6)), -1)
     vals = rng.integers(-6, 7, (2, 3, 4))
     compare(lambda m, s, v: m.searchsorted(s, v, right=True), [seq, vals], "int64")
@@ -175,7 +158,7 @@ def test_searchsorted_nd_scalar_sorter_and_mixed_dtypes():
 
 @pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32", "float64"])
 def test_histc(dtype):
-    rng = _rng("histc", dtype)
+    rng = rng_for("histc", dtype)
     x = np.round(rng.uniform(-3, 3, 40), 1) + 0.01
     compare(lambda m, t: m.histc(t, bins=7), [x], dtype)
     compare(lambda m, t: t.histc(5, min=-1, max=2), [x], dtype)
@@ -184,7 +167,7 @@ def test_histc(dtype):
 
 
 def test_histogram():
-    rng = _rng("histogram")
+    rng = rng_for("histogram")
     x = np.round(rng.uniform(-3, 3, (4, 5)), 1) + 0.01
     w = rng.uniform(0, 2, (4, 5))
     compare(lambda m, t: m.histogram(t, 5), [x], "float32")
@@ -194,7 +177,7 @@ def test_histogram():
 
 
 def test_bincount():
-    rng = _rng("bincount")
+    rng = rng_for("bincount")
     x = rng.integers(0, 6, 12)
     for dt in INTS:
         compare(lambda m, t: m.bincount(t), [x], dt)
@@ -219,8 +202,8 @@ GRADS = [
 
 @pytest.mark.parametrize("name,f", GRADS, ids=[g[0] for g in GRADS])
 def test_gradients(name, f):
-    x = distinct((4, 5), "float64", _rng("grad", name))
-    w = _rng("w", name).uniform(-1, 1, tuple(f(torch, torch.tensor(x)).shape))
+    x = distinct((4, 5), "float64", rng_for("grad", name))
+    w = rng_for("w", name).uniform(-1, 1, tuple(f(torch, torch.tensor(x)).shape))
     xt, xe = torch.tensor(x, requires_grad=True), ember.tensor(x, requires_grad=True)
     (f(torch, xt) * torch.tensor(w)).sum().backward()
     (f(ember, xe) * ember.tensor(w)).sum().backward()
@@ -234,10 +217,6 @@ def test_sort_gradient_with_ties_follows_stable_indices():
     (torch.sort(xt, stable=True).values * torch.tensor(w)).sum().backward()
     (ember.sort(xe, stable=True).values * ember.tensor(w)).sum().backward()
     np.testing.assert_allclose(xe.grad.numpy(), xt.grad.numpy())
-
-
-def _z(*shape, dtype="float32"):
-    return np.zeros(shape, dtype)
 
 
 ERRORS = [

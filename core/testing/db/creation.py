@@ -11,28 +11,17 @@ from __future__ import annotations
 import numpy as np
 
 import ember
-from ember.testing.opinfo import ALL_DTYPES, FLOAT_DTYPES, INT_DTYPES, ErrorInput, OpInfo, SampleInput
+from ember.testing.opinfo import ALL_DTYPES, FLOAT_DTYPES, INT_DTYPES, OpInfo, SampleInput
 
-from ._samples import UNARY_SHAPES
-from ._samples import make_array as _make_array
+from ._samples import NUMERIC, UNARY_SHAPES, anchor, error_samples, make_array
 
-NUMERIC = INT_DTYPES + FLOAT_DTYPES
 EXACT = {d: (0.0, 0.0) for d in FLOAT_DTYPES}
 SHAPES = [(3, 4), (), (0,), (2, 0, 3), (5,)]
-
-
-def make_array(shape, dtype, rng, low=None, high=None):
-    return np.asarray(_make_array(shape, dtype, rng, low, high))  # 0-d bool arrays come back as numpy scalars
 
 
 def _np(dtype):
     from ember_numpy._dtypes import TO_NP
     return TO_NP[dtype]
-
-
-def _anchor():
-    """A 0-element array whose tensor tells a factory which backend to build on."""
-    return np.zeros(0, np.float32)
 
 
 def _on_anchor(fn):
@@ -53,7 +42,7 @@ def _dt(dtype):
 
 
 def _sample(*args, name="", **kwargs):
-    return SampleInput(_anchor(), *args, noncontig=False, name=name, **kwargs)
+    return SampleInput(anchor(), *args, noncontig=False, name=name, **kwargs)
 
 
 def _kwarg_dtype(dtype, sample):
@@ -272,32 +261,25 @@ def _to_result(dtype, sample):
     return sample.args[0].name
 
 
-def _errors(*cases):
-    def gen():
-        for sample, err, match in cases:
-            yield ErrorInput(sample, err, match)
-    return gen
-
-
 OP_DB = [
     OpInfo("full", _on_anchor(ember.full), _drop_anchor(_full_ref), _full_samples, dtypes=ALL_DTYPES,
-           supports_grad=False, tols=EXACT, result_dtype=_kwarg_dtype, error_inputs=_errors(
+           supports_grad=False, tols=EXACT, result_dtype=_kwarg_dtype, error_inputs=error_samples(
                (_sample((-1, 2), 1.0), RuntimeError, r"negative dimension -1"))),
     OpInfo("zeros", _on_anchor(ember.zeros), _drop_anchor(_const_ref(0)), _const_samples, dtypes=ALL_DTYPES,
-           supports_grad=False, tols=EXACT, error_inputs=_errors(
+           supports_grad=False, tols=EXACT, error_inputs=error_samples(
                (_sample(2, -3), RuntimeError, r"negative dimension -3"),
                (_sample(2, 1.5), TypeError, "must be a tuple of ints"))),
     OpInfo("ones", _on_anchor(ember.ones), _drop_anchor(_const_ref(1)), _const_samples, dtypes=ALL_DTYPES,
            supports_grad=False, tols=EXACT),
     OpInfo("eye", _on_anchor(ember.eye), _drop_anchor(_eye_ref), _eye_samples, dtypes=ALL_DTYPES,
-           supports_grad=False, tols=EXACT, error_inputs=_errors(
+           supports_grad=False, tols=EXACT, error_inputs=error_samples(
                (_sample(-1), RuntimeError, "n and m must be non-negative"))),
     OpInfo("arange", _on_anchor(ember.arange), _drop_anchor(_arange_ref), _arange_samples, dtypes=NUMERIC,
-           supports_grad=False, error_inputs=_errors(
+           supports_grad=False, error_inputs=error_samples(
                (_sample(0, 5, 0), RuntimeError, "step must be nonzero"),
                (_sample(0, 5, -1), RuntimeError, "inconsistent with step sign"))),
     OpInfo("linspace", _on_anchor(ember.linspace), _drop_anchor(_linspace_ref), _linspace_samples,
-           dtypes=NUMERIC, supports_grad=False, error_inputs=_errors(
+           dtypes=NUMERIC, supports_grad=False, error_inputs=error_samples(
                (_sample(0, 1, -1), RuntimeError, "number of steps must be non-negative"))),
     OpInfo("logspace", _on_anchor(ember.logspace), _drop_anchor(_logspace_ref), _logspace_samples,
            dtypes=NUMERIC, supports_grad=False),
@@ -310,7 +292,7 @@ OP_DB = [
     OpInfo("empty_like", ember.empty_like, lambda x, dtype=None: np.empty(np.shape(x)), _like_samples(),
            dtypes=ALL_DTYPES, supports_grad=False, result_dtype=_kwarg_dtype, compare=_shape_only),
     OpInfo("tensor", _on_anchor(ember.tensor), _drop_anchor(_tensor_ref), _tensor_samples, dtypes=ALL_DTYPES,
-           supports_grad=False, tols=EXACT, error_inputs=_errors(
+           supports_grad=False, tols=EXACT, error_inputs=error_samples(
                (_sample([[1, 2], [3]]), ValueError, "expected sequence of length 2"),
                (_sample(["a"]), ValueError, "too many dimensions 'str'"),
                (_sample("a"), TypeError, "invalid data type 'str'"))),

@@ -3,18 +3,11 @@ from __future__ import annotations
 
 import ember
 import numpy as np
-from ember.testing.opinfo import (
-    ALL_DTYPES,
-    FLOAT_DTYPES,
-    INT_DTYPES,
-    ErrorInput,
-    OpInfo,
-    SampleInput,
-)
+from ember.testing.opinfo import ALL_DTYPES, FLOAT_DTYPES, INT_DTYPES, ErrorInput, OpInfo, SampleInput
 
-from ._samples import BINARY_SHAPES, binary_samples, make_array, unary_samples
+from ._samples import (BINARY_SHAPES, NUMERIC, binary_samples, bool_result, make_array, shape_error, to_float,
+                       unary_samples)
 
-NUMERIC = INT_DTYPES + FLOAT_DTYPES
 SIGNED_INTS = ("int8", "int16", "int32", "int64")
 INTS_BOOL = ("bool",) + INT_DTYPES
 _F32 = np.float32
@@ -22,18 +15,11 @@ _F32 = np.float32
 
 # --- shared helpers -------------------------------------------------------------------
 
-def _shape_error(op_name, dtype=_F32):
-    def gen():
-        yield ErrorInput(SampleInput(np.zeros((2, 3), dtype), np.zeros((4,), dtype)), RuntimeError,
-                         r"size of tensor a \(3\) must match the size of tensor b \(4\)")
-    return gen
-
-
 def _errors(*extra, shape=True):
     """Error inputs: the broadcast-shape error plus ``extra`` (ErrorInput factories)."""
     def gen():
         if shape:
-            yield from _shape_error("")()
+            yield from shape_error()
         for e in extra:
             yield e()
     return gen
@@ -47,14 +33,6 @@ def _promoted(dtype, sample):
     if dtype == "bool" and any(isinstance(s, int) and not isinstance(s, bool) for s in scalars):
         return "int64"
     return dtype
-
-
-def _to_float(dtype, sample):
-    return dtype if dtype in FLOAT_DTYPES else "float32"
-
-
-def _bool_result(dtype, sample):
-    return "bool"
 
 
 def _scalar_first(dtype, rng, values=(2, 3.5), low=None, high=None):
@@ -84,7 +62,7 @@ def _zero_div_error(op):
         yield ErrorInput(SampleInput(np.array([1, 2, 3]), 0), RuntimeError, "ZeroDivisionError")
         yield ErrorInput(SampleInput(np.array([True]), np.array([True])), NotImplementedError,
                          "not implemented for 'Bool'")
-        yield from _shape_error("", np.int32)()
+        yield from shape_error(np.int32)
     return gen
 
 
@@ -145,7 +123,7 @@ def _div_samples(dtype, rng):
 
 def _div_dtype(dtype, sample):
     if sample.kwargs.get("rounding_mode") is None:
-        return _to_float(dtype, sample)
+        return to_float(dtype, sample)
     return _promoted(dtype, sample)
 
 
@@ -174,7 +152,7 @@ def _alpha_errors():
                      "alpha must not be a floating point number")
     yield ErrorInput(SampleInput(np.ones(3, _F32), np.ones(3, _F32), alpha=True), RuntimeError,
                      "Boolean alpha only supported for Boolean results")
-    yield from _shape_error("")()
+    yield from shape_error()
 
 
 def _int_pow_ref(x, y):
@@ -211,7 +189,7 @@ def _pow_errors():
                      "Integers to negative integer powers are not allowed")
     yield ErrorInput(SampleInput(np.array([True]), np.array([True])), NotImplementedError,
                      "not implemented for 'Bool'")
-    yield from _shape_error("")()
+    yield from shape_error()
 
 
 def _float_power_samples(dtype, rng):
@@ -287,7 +265,7 @@ def _logical_samples(dtype, rng):
 
 def _logical_errors():
     yield ErrorInput(SampleInput(np.ones(3, _F32), 1), TypeError, r"argument 'other' \(position 2\) must be Tensor")
-    yield from _shape_error("")()
+    yield from shape_error()
 
 
 def _bitwise_samples(dtype, rng):
@@ -299,7 +277,7 @@ def _bitwise_errors():
     yield ErrorInput(SampleInput(np.ones(3, _F32), np.ones(3, _F32)), NotImplementedError,
                      "not implemented for 'Float'")
     yield ErrorInput(SampleInput(np.ones(3, np.int64), 2.5), NotImplementedError, "not implemented for 'Float'")
-    yield from _shape_error("", np.int32)()
+    yield from shape_error(np.int32)
 
 
 def _shift_samples(dtype, rng):
@@ -448,14 +426,14 @@ OP_DB = [
     OpInfo("rsub", ember.rsub, lambda x, y, alpha=1: _sub_ref(y, x, alpha), _alpha_samples, dtypes=NUMERIC,
            ref_in_input_dtype=True, result_dtype=_promoted),
     OpInfo("mul", ember.mul, _wrapping(np.multiply), _with_scalar_first(binary_samples), dtypes=ALL_DTYPES, gradgrad=True,
-           ref_in_input_dtype=True, result_dtype=_promoted, error_inputs=_shape_error("mul")),
+           ref_in_input_dtype=True, result_dtype=_promoted, error_inputs=shape_error),
     OpInfo("div", ember.div, _div_ref, _div_samples, dtypes=ALL_DTYPES, gradgrad=True, result_dtype=_div_dtype,
            error_inputs=_errors(lambda: ErrorInput(SampleInput(np.ones(2, _F32), 2.0, rounding_mode="round"),
                                                    RuntimeError, "rounding_mode to be one of None, 'trunc', or "
                                                                  "'floor'"))),
     OpInfo("true_divide", ember.true_divide, f64(np.true_divide),
            lambda dt, rng: binary_samples(dt, rng, exclude_zero_rhs=True), dtypes=ALL_DTYPES,
-           result_dtype=_to_float, error_inputs=_shape_error("true_divide")),
+           result_dtype=to_float, error_inputs=shape_error),
     OpInfo("floor_divide", ember.floor_divide, _py_floordiv, _int_div_samples, dtypes=NUMERIC, supports_grad=False,
            ref_in_input_dtype=True, result_dtype=_promoted, error_inputs=_zero_div_error("floor_divide")),
     OpInfo("remainder", ember.remainder, _wrapping(np.remainder), _int_div_samples, dtypes=NUMERIC, ref_in_input_dtype=True,
@@ -468,7 +446,7 @@ OP_DB = [
     OpInfo("pow", ember.pow, _int_pow_ref, _pow_samples, dtypes=NUMERIC, gradgrad=True, ref_in_input_dtype=True,
            result_dtype=_promoted, error_inputs=_pow_errors),
     OpInfo("float_power", ember.float_power, f64(np.power), _float_power_samples, dtypes=ALL_DTYPES,
-           result_dtype=lambda dt, s: "float64", error_inputs=_shape_error("float_power")),
+           result_dtype=lambda dt, s: "float64", error_inputs=shape_error),
     OpInfo("neg", ember.neg, np.negative, unary_samples, dtypes=NUMERIC, ref_in_input_dtype=True,
            error_inputs=_bool_error("neg", RuntimeError, "Negation, the `-` operator, on a bool tensor")),
     OpInfo("positive", ember.positive, lambda x: x, unary_samples, dtypes=NUMERIC, ref_in_input_dtype=True,
@@ -479,19 +457,19 @@ OP_DB = [
            error_inputs=_tensor_arg_error),
     OpInfo("sgn", ember.sgn, _sign_ref, _sign_samples, dtypes=ALL_DTYPES, ref_in_input_dtype=True),
     OpInfo("reciprocal", ember.reciprocal, lambda x: 1.0 / np.asarray(x, np.float64),
-           _unary_with(exclude_zero=True), dtypes=ALL_DTYPES, result_dtype=_to_float, gradgrad=True,
+           _unary_with(exclude_zero=True), dtypes=ALL_DTYPES, result_dtype=to_float, gradgrad=True,
            error_inputs=_tensor_arg_error),
     OpInfo("square", ember.square, lambda x: np.multiply(x, x) if x.dtype != bool else x.astype(np.int64),
            unary_samples, dtypes=ALL_DTYPES, gradgrad=True, ref_in_input_dtype=True,
            result_dtype=lambda dt, s: "int64" if dt == "bool" else dt, error_inputs=_tensor_arg_error),
-    OpInfo("exp", ember.exp, f64(np.exp), unary_samples, dtypes=ALL_DTYPES, gradgrad=True, result_dtype=_to_float,
+    OpInfo("exp", ember.exp, f64(np.exp), unary_samples, dtypes=ALL_DTYPES, gradgrad=True, result_dtype=to_float,
            error_inputs=_tensor_arg_error),
     OpInfo("log", ember.log, f64(np.log), _unary_with(0.1, 5.0), dtypes=ALL_DTYPES, gradgrad=True,
-           result_dtype=_to_float, error_inputs=_tensor_arg_error),
+           result_dtype=to_float, error_inputs=_tensor_arg_error),
     # comparisons and where
     *[OpInfo(name, getattr(ember, name), _wrapping(ref), _cmp_samples, dtypes=ALL_DTYPES,
-             supports_grad=False, result_dtype=_bool_result, ref_in_input_dtype=True,
-             error_inputs=_shape_error(name) if name in ("eq", "lt") else None)
+             supports_grad=False, result_dtype=bool_result, ref_in_input_dtype=True,
+             error_inputs=shape_error if name in ("eq", "lt") else None)
       for name, ref in (("eq", np.equal), ("ne", np.not_equal), ("lt", np.less), ("le", np.less_equal),
                         ("gt", np.greater), ("ge", np.greater_equal), ("greater", np.greater),
                         ("greater_equal", np.greater_equal), ("less", np.less), ("less_equal", np.less_equal),
@@ -500,11 +478,11 @@ OP_DB = [
            error_inputs=_where_errors),
     # logical / bitwise
     *[OpInfo(name, getattr(ember, name), ref, _logical_samples, dtypes=ALL_DTYPES, supports_grad=False,
-             result_dtype=_bool_result, ref_in_input_dtype=True, error_inputs=_logical_errors)
+             result_dtype=bool_result, ref_in_input_dtype=True, error_inputs=_logical_errors)
       for name, ref in (("logical_and", np.logical_and), ("logical_or", np.logical_or),
                         ("logical_xor", np.logical_xor))],
     OpInfo("logical_not", ember.logical_not, np.logical_not, _unary_with(-2, 3), dtypes=ALL_DTYPES,
-           supports_grad=False, result_dtype=_bool_result, ref_in_input_dtype=True, error_inputs=_tensor_arg_error),
+           supports_grad=False, result_dtype=bool_result, ref_in_input_dtype=True, error_inputs=_tensor_arg_error),
     *[OpInfo(name, getattr(ember, name), ref, _bitwise_samples, dtypes=INTS_BOOL, supports_grad=False,
              ref_in_input_dtype=True, result_dtype=_promoted, error_inputs=_bitwise_errors)
       for name, ref in (("bitwise_and", _wrapping(np.bitwise_and)), ("bitwise_or", _wrapping(np.bitwise_or)),
@@ -519,7 +497,7 @@ OP_DB = [
            supports_grad=False, ref_in_input_dtype=True, error_inputs=_shift_errors),
     # predicates
     *[OpInfo(name, getattr(ember, name), ref, _special_samples, dtypes=ALL_DTYPES, supports_grad=False,
-             result_dtype=_bool_result, ref_in_input_dtype=True,
+             result_dtype=bool_result, ref_in_input_dtype=True,
              error_inputs=_tensor_arg_error if name == "isnan" else None)
       for name, ref in (("isnan", np.isnan), ("isinf", np.isinf), ("isposinf", np.isposinf),
                         ("isneginf", np.isneginf), ("isfinite", np.isfinite), ("signbit", _signbit_ref),
@@ -527,7 +505,7 @@ OP_DB = [
     OpInfo("nan_to_num", ember.nan_to_num, _nan_to_num_ref, _nan_to_num_samples, dtypes=ALL_DTYPES,
            ref_in_input_dtype=True, error_inputs=_tensor_arg_error, compare=_nan_to_num_compare),
     OpInfo("isclose", ember.isclose, _isclose_ref, _isclose_samples, dtypes=ALL_DTYPES, supports_grad=False,
-           result_dtype=_bool_result, ref_in_input_dtype=True, error_inputs=_isclose_errors),
+           result_dtype=bool_result, ref_in_input_dtype=True, error_inputs=_isclose_errors),
     OpInfo("allclose", ember.allclose, _allclose_ref, _isclose_samples, dtypes=ALL_DTYPES, supports_grad=False,
            ref_in_input_dtype=True),
     OpInfo("equal", ember.equal, _equal_ref, _equal_samples, dtypes=ALL_DTYPES, supports_grad=False,

@@ -9,16 +9,12 @@ from __future__ import annotations
 import numpy as np
 
 import ember
-from ember.testing.opinfo import ALL_DTYPES, FLOAT_DTYPES, ErrorInput, OpInfo, SampleInput
+from ember.testing.opinfo import ALL_DTYPES, FLOAT_DTYPES, OpInfo, SampleInput
 
-from ._samples import make_array
+from ._samples import error_cases as _errors
+from ._samples import make_array as _arr
 
 E = ember
-
-
-def _arr(shape, dtype, rng, **kw):
-    return np.asarray(make_array(shape, dtype, rng, **kw))  # make_array gives NumPy scalars for 0-d bools
-
 
 NUMERIC = ALL_DTYPES[1:]
 I64 = np.int64
@@ -91,13 +87,6 @@ def _setitem_samples(dtype, rng):
         if not isinstance(vshape, tuple) and dtype in ("bool",) + tuple(d for d in NUMERIC if "int" in d):
             v = 1
         yield SampleInput(_arr(shape, dtype, rng), *_materialize(shape, parts, rng), v, name=f"key {parts!r}")
-
-
-def _errors(cases):
-    def gen():
-        for args, kwargs, exc, match in cases:
-            yield ErrorInput(SampleInput(*args, **kwargs), exc, match)
-    return gen
 
 
 X34 = np.zeros((3, 4), np.float32)

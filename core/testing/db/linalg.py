@@ -11,9 +11,9 @@ from __future__ import annotations
 import ember
 import ember.linalg as LA
 import numpy as np
-from ember.testing.opinfo import FLOAT_DTYPES, ErrorInput, OpInfo, SampleInput
+from ember.testing.opinfo import FLOAT_DTYPES, OpInfo, SampleInput
 
-from ._samples import make_array
+from ._samples import error_cases as _errors, int64_result, make_array, np_dtype, zeros as _z
 
 INTS = ("uint8", "int8", "int16", "int32", "int64")
 PRODUCT_DTYPES = FLOAT_DTYPES + INTS
@@ -39,37 +39,20 @@ def _products(cases):
     return gen
 
 
-def _errors(cases):
-    """``cases``: list of (arrays, kwargs, exception, regex)."""
-    def gen():
-        for arrays, kw, exc, match in cases:
-            yield ErrorInput(SampleInput(*arrays, **kw), exc, match)
-    return gen
-
-
-def _z(*shape, dtype=_F32):
-    return np.zeros(shape, dtype)
-
-
-def _np_dtype(dtype):
-    from ember_numpy._dtypes import TO_NP
-    return TO_NP[getattr(ember, dtype)]
-
-
 def _invertible(shape, dtype, rng):
     n = shape[-1]
     a = rng.uniform(-1, 1, shape) + n * np.eye(n)
-    return np.asarray(a).astype(_np_dtype(dtype))
+    return np.asarray(a).astype(np_dtype(dtype))
 
 
 def _spd(shape, dtype, rng):
     x = rng.uniform(-1, 1, shape)
     a = x @ np.swapaxes(x, -1, -2) + shape[-1] * np.eye(shape[-1])
-    return np.asarray(a).astype(_np_dtype(dtype))
+    return np.asarray(a).astype(np_dtype(dtype))
 
 
 def _general(shape, dtype, rng):
-    return np.asarray(rng.uniform(-1, 1, shape)).astype(_np_dtype(dtype))
+    return np.asarray(rng.uniform(-1, 1, shape)).astype(np_dtype(dtype))
 
 
 def _mats(cases, make=_invertible):
@@ -235,10 +218,10 @@ def _np_matrix_rank(a, hermitian=False, atol=None, rtol=0.0):
 def _rank_samples(dtype, rng):
     for r in (1, 2, 4):
         x = _general((4, r), "float64", rng) @ _general((r, 5), "float64", rng)
-        yield SampleInput(x.astype(_np_dtype(dtype)), rtol=1e-4, name=f"rank {r}")
+        yield SampleInput(x.astype(np_dtype(dtype)), rtol=1e-4, name=f"rank {r}")
     x = _general((2, 4, 2), "float64", rng)
-    yield SampleInput((x @ _mT(x)).astype(_np_dtype(dtype)), hermitian=True, rtol=1e-4, name="hermitian rank 2")
-    yield SampleInput(np.diag([3.0, 1.0, 0.1]).astype(_np_dtype(dtype)), atol=0.5, name="atol")
+    yield SampleInput((x @ _mT(x)).astype(np_dtype(dtype)), hermitian=True, rtol=1e-4, name="hermitian rank 2")
+    yield SampleInput(np.diag([3.0, 1.0, 0.1]).astype(np_dtype(dtype)), atol=0.5, name="atol")
 
 
 def _np_cholesky(a, upper=False):
@@ -273,14 +256,6 @@ def _np_matrix_power(a, n):
 
 def _np_multi_dot(ts):
     return np.linalg.multi_dot(ts)
-
-
-def _i64(dtype, sample):
-    return "int64"
-
-
-def _same(dtype, sample):
-    return dtype
 
 
 def _trace_dtype(dtype, sample):
@@ -542,7 +517,7 @@ OP_DB = [
     OpInfo("linalg.pinv_hermitian", lambda a, **kw: LA.pinv(_sym(a), hermitian=True, **kw),
            lambda a, **kw: _np_pinv(_np_sym(a), **kw), _mats([([(3, 3)], {}), ([(2, 4, 4)], {})], make=_spd),
            dtypes=F3264, tols=LA_TOLS),
-    OpInfo("linalg.matrix_rank", LA.matrix_rank, _np_matrix_rank, _rank_samples, dtypes=F3264, supports_grad=False, result_dtype=_i64,
+    OpInfo("linalg.matrix_rank", LA.matrix_rank, _np_matrix_rank, _rank_samples, dtypes=F3264, supports_grad=False, result_dtype=int64_result,
         error_inputs=_errors([([_z(2, 2, dtype=np.int64)], {}, RuntimeError,
                                "This function doesn't handle types other than float and double")])),
     OpInfo("linalg.lstsq", lambda a, b, **kw: LA.lstsq(a, b, **kw).solution,

@@ -5,24 +5,12 @@ import math
 
 import ember
 import numpy as np
-from ember.testing.opinfo import (
-    ALL_DTYPES,
-    FLOAT_DTYPES,
-    INT_DTYPES,
-    ErrorInput,
-    OpInfo,
-    SampleInput,
-)
+from ember.testing.opinfo import ALL_DTYPES, FLOAT_DTYPES, ErrorInput, OpInfo, SampleInput
 
-from ._samples import BINARY_SHAPES, binary_samples, make_array, unary_samples
+from ._samples import BINARY_SHAPES, NUMERIC, binary_samples, make_array, shape_error, to_float, unary_samples
 from .elementwise import f64
 
-NUMERIC = INT_DTYPES + FLOAT_DTYPES
 _F32 = np.float32
-
-
-def _to_float(dtype, sample):
-    return dtype if dtype in FLOAT_DTYPES else "float32"
 
 
 def _unary(low=None, high=None, int_low=None, int_high=None, specials=()):
@@ -191,32 +179,19 @@ def _pairs_with_scalar(low=None, high=None, scalars=(2.5, -2)):
     return gen
 
 
-def _shape_error():
-    yield ErrorInput(SampleInput(np.zeros((2, 3), _F32), np.zeros((4,), _F32)), RuntimeError,
-                     r"size of tensor a \(3\) must match the size of tensor b \(4\)")
-
-
 def _float_only_errors(op):
     def gen():
         yield ErrorInput(SampleInput(np.ones(3, np.int64), np.ones(3, np.int64)), NotImplementedError,
                          "not implemented for 'Long'")
         yield ErrorInput(SampleInput(np.ones(3, _F32), 2.0), TypeError, r"argument 'other' \(position 2\) must be "
                                                                           r"Tensor")
-        yield from _shape_error()
+        yield from shape_error()
     return gen
 
 
 def _tensor_only_errors():
     yield ErrorInput(SampleInput(np.ones(3, _F32), 2.0), TypeError, r"argument 'other' \(position 2\) must be Tensor")
-    yield from _shape_error()
-
-
-def _promoted_float(dtype, sample):
-    return _to_float(dtype, sample)
-
-
-def _same(dtype, sample):
-    return dtype
+    yield from shape_error()
 
 
 def _tie_samples(dtype, rng):
@@ -352,7 +327,7 @@ def _clamp_min_samples(dtype, rng):
     yield SampleInput(make_array((), dtype, rng), make_array((), dtype, rng), name="0-d")
 
 
-_U = {"dtypes": ALL_DTYPES, "result_dtype": _to_float, "error_inputs": _tensor_arg_error}
+_U = {"dtypes": ALL_DTYPES, "result_dtype": to_float, "error_inputs": _tensor_arg_error}
 
 _UNARY_SPECS = [
     # name, reference, sampler, gradgrad, tolerances
@@ -396,10 +371,10 @@ _UNARY_SPECS = [
 OP_DB = [
     *[OpInfo(name, getattr(ember, name), f64(ref), sampler, gradgrad=gg, tols=tols, **_U)
       for name, ref, sampler, gg, tols in _UNARY_SPECS],
-    OpInfo("logit", ember.logit, _logit_ref, _logit_samples, dtypes=ALL_DTYPES, result_dtype=_to_float,
+    OpInfo("logit", ember.logit, _logit_ref, _logit_samples, dtypes=ALL_DTYPES, result_dtype=to_float,
            error_inputs=_tensor_arg_error),
     OpInfo("polygamma", ember.polygamma, _polygamma_ref, _polygamma_samples, dtypes=ALL_DTYPES,
-           result_dtype=_to_float, error_inputs=_polygamma_errors, tols={"float64": (1e-7, 1e-8)}),
+           result_dtype=to_float, error_inputs=_polygamma_errors, tols={"float64": (1e-7, 1e-8)}),
     # rounding
     *[OpInfo(name, getattr(ember, name), _rounding_ref(ref), lambda dt, rng: unary_samples(dt, rng, -100, 100),
              dtypes=NUMERIC, ref_in_input_dtype=True, error_inputs=_bool_not_impl(name))
@@ -410,22 +385,22 @@ OP_DB = [
            error_inputs=lambda: iter([ErrorInput(SampleInput(np.ones(3, np.int64)), NotImplementedError,
                                                  "not implemented for 'Long'")])),
     # binary math
-    OpInfo("atan2", ember.atan2, f64(np.arctan2), _tensor_pairs(), dtypes=ALL_DTYPES, result_dtype=_promoted_float,
+    OpInfo("atan2", ember.atan2, f64(np.arctan2), _tensor_pairs(), dtypes=ALL_DTYPES, result_dtype=to_float,
            error_inputs=_tensor_only_errors),
     OpInfo("arctan2", ember.arctan2, f64(np.arctan2), _tensor_pairs(), dtypes=ALL_DTYPES,
-           result_dtype=_promoted_float),
+           result_dtype=to_float),
     OpInfo("hypot", ember.hypot, np.hypot, _tensor_pairs(), gradgrad=True, error_inputs=_float_only_errors("hypot")),
     OpInfo("copysign", ember.copysign, f64(np.copysign), _pairs_with_scalar(scalars=(2.5, -2, -0.0)),
-           dtypes=ALL_DTYPES, result_dtype=_promoted_float,
+           dtypes=ALL_DTYPES, result_dtype=to_float,
            error_inputs=lambda: iter([ErrorInput(SampleInput(2.0, np.ones(3, _F32)), TypeError, "must be Tensor")])),
-    OpInfo("xlogy", ember.xlogy, _xlogy_ref, _xlogy_samples, dtypes=ALL_DTYPES, result_dtype=_promoted_float,
-           gradgrad=True, error_inputs=_shape_error),
+    OpInfo("xlogy", ember.xlogy, _xlogy_ref, _xlogy_samples, dtypes=ALL_DTYPES, result_dtype=to_float,
+           gradgrad=True, error_inputs=shape_error),
     OpInfo("logaddexp", ember.logaddexp, np.logaddexp, _tensor_pairs(-5, 5), gradgrad=True,
            error_inputs=_float_only_errors("logaddexp")),
     OpInfo("logaddexp2", ember.logaddexp2, np.logaddexp2, _tensor_pairs(-5, 5),
            error_inputs=_float_only_errors("logaddexp2")),
     OpInfo("nextafter", ember.nextafter, None, _tensor_pairs(), error_inputs=_float_only_errors("nextafter")),
-    OpInfo("ldexp", ember.ldexp, _ldexp_ref, _ldexp_samples, dtypes=ALL_DTYPES, result_dtype=_promoted_float,
+    OpInfo("ldexp", ember.ldexp, _ldexp_ref, _ldexp_samples, dtypes=ALL_DTYPES, result_dtype=to_float,
            error_inputs=lambda: iter([ErrorInput(SampleInput(np.ones(3, _F32), 2), TypeError, "must be Tensor")])),
     OpInfo("lerp", ember.lerp, _lerp_ref, _lerp_samples, gradgrad=True, error_inputs=_lerp_errors),
     *[OpInfo(name, getattr(ember, name), ref, _tie_samples, dtypes=ALL_DTYPES, gradgrad=name == "maximum",

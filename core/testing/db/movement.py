@@ -25,7 +25,7 @@ def _samples(cases, spread):
     """``cases``: list of (shape or list of shapes, args tuple, kwargs dict)."""
     def gen(dtype, rng):
         for shape, args, kwargs in cases:
-            x = _inputs(shape, lambda s: np.asarray(make_array(s, dtype, rng)), spread)
+            x = _inputs(shape, lambda s: make_array(s, dtype, rng), spread)
             yield SampleInput(*x, *args, name=f"{shape} {args} {kwargs}", **kwargs)
     return gen
 

@@ -21,13 +21,9 @@ import numpy as np
 
 import ember
 import ember.random  # noqa: F401  (ember.random.Generator)
-from ember.testing.opinfo import FLOAT_DTYPES, INT_DTYPES, ErrorInput, OpInfo, SampleInput
+from ember.testing.opinfo import FLOAT_DTYPES, OpInfo, SampleInput
 
-from ._samples import make_array as _make_array
-
-def make_array(shape, dtype, rng, low=None, high=None):
-    return np.asarray(_make_array(shape, dtype, rng, low, high))  # 0-d bool arrays come back as numpy scalars
-
+from ._samples import NUMERIC, anchor, error_samples, make_array
 
 MOMENTS, LOG_MOMENTS, CAUCHY, PERMUTATION, SUPPORT = range(5)
 
@@ -115,11 +111,6 @@ def reproducible(fn):
     return op
 
 
-def _anchor():
-    """A 0-element array whose tensor tells a factory which backend to build on."""
-    return np.zeros(0, np.float32)
-
-
 def _size_of(size):
     return tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
 
@@ -127,19 +118,12 @@ def _size_of(size):
 def _factory_samples(shapes=SHAPES, **kw):
     for s in shapes:
         size = s if s else (s,)  # rand(2, 3) / rand(()); rand() is a TypeError as in PyTorch
-        yield SampleInput(_anchor(), *size, noncontig=False, name=f"size {s}", **kw)
-    yield SampleInput(_anchor(), (8, 4), noncontig=False, name="size as a tuple", **kw)
+        yield SampleInput(anchor(), *size, noncontig=False, name=f"size {s}", **kw)
+    yield SampleInput(anchor(), (8, 4), noncontig=False, name="size as a tuple", **kw)
 
 
 def _dtype_kw(dtype):
     return {"dtype": getattr(ember, dtype)}
-
-
-def _errors(*cases):
-    def gen():
-        for sample, err, match in cases:
-            yield ErrorInput(sample, err, match)
-    return gen
 
 
 # --- factories ----------------------------------------------------------------------
@@ -152,12 +136,12 @@ def _randint_samples(dtype, rng):
     dt = _dtype_kw(dtype)
     bounds = {"bool": (0, 2), "uint8": (3, 200), "int8": (-100, 100), "bfloat16": (-200, 200)}.get(dtype, (-1000, 1000))
     for s in ((BIG,), ((4096,),), ((),), ((0,),)):
-        yield SampleInput(_anchor(), *bounds, *s, noncontig=False, name=f"[{bounds[0]}, {bounds[1]}) {s}", **dt)
-    yield SampleInput(_anchor(), bounds[1], BIG, noncontig=False, name="randint(high, size)", **dt)
+        yield SampleInput(anchor(), *bounds, *s, noncontig=False, name=f"[{bounds[0]}, {bounds[1]}) {s}", **dt)
+    yield SampleInput(anchor(), bounds[1], BIG, noncontig=False, name="randint(high, size)", **dt)
     if dtype == "int64":  # the default dtype and keyword forms
-        yield SampleInput(_anchor(), 7, (4096,), noncontig=False, name="default dtype")
-        yield SampleInput(_anchor(), high=7, size=(4096,), low=2, noncontig=False, name="keywords")
-        yield SampleInput(_anchor(), -(2 ** 62), 2 ** 62, (4096,), noncontig=False, name="wide range")
+        yield SampleInput(anchor(), 7, (4096,), noncontig=False, name="default dtype")
+        yield SampleInput(anchor(), high=7, size=(4096,), low=2, noncontig=False, name="keywords")
+        yield SampleInput(anchor(), -(2 ** 62), 2 ** 62, (4096,), noncontig=False, name="wide range")
 
 
 def _randint_ref(anchor, *args, dtype=None, low=None, high=None, size=None):
@@ -180,16 +164,16 @@ def _discrete_uniform(shape, low, high):
 def _randperm_samples(dtype, rng):
     top = {"int8": 128, "uint8": 256, "bfloat16": 257}.get(dtype, 1000)
     for n in (0, 1, 10, top):
-        yield SampleInput(_anchor(), n, noncontig=False, name=f"n={n}", **_dtype_kw(dtype))
+        yield SampleInput(anchor(), n, noncontig=False, name=f"n={n}", **_dtype_kw(dtype))
     if dtype == "int64":
-        yield SampleInput(_anchor(), 50, noncontig=False, name="default dtype")
+        yield SampleInput(anchor(), 50, noncontig=False, name="default dtype")
 
 
 def _normal_size_samples(dtype, rng):
     for mean, std in ((0.0, 1.0), (-2.5, 3.0), (4.0, 0.0)):
-        yield SampleInput(_anchor(), mean, std, BIG, noncontig=False, name=f"N({mean}, {std}**2)",
+        yield SampleInput(anchor(), mean, std, BIG, noncontig=False, name=f"N({mean}, {std}**2)",
                           **_dtype_kw(dtype))
-    yield SampleInput(_anchor(), 1.0, 2.0, (0, 3), noncontig=False, name="empty", **_dtype_kw(dtype))
+    yield SampleInput(anchor(), 1.0, 2.0, (0, 3), noncontig=False, name="empty", **_dtype_kw(dtype))
 
 
 def _normal_samples(dtype, rng):
@@ -370,38 +354,38 @@ def _f32(shape=(3,), value=0.5):
 
 
 _ERRORS = {
-    "rand": _errors(
-        (SampleInput(_anchor(), 2, dtype=ember.int64), NotImplementedError, "check_uniform_bounds.*'Long'"),
-        (SampleInput(_anchor(), 2, dtype=ember.bool), RuntimeError, "not implemented for 'Bool'"),
-        (SampleInput(_anchor(), -1), RuntimeError, r"negative dimension -1: \[-1\]")),
-    "randn": _errors(
-        (SampleInput(_anchor(), 2, dtype=ember.int32), NotImplementedError, "normal_kernel_cpu.*'Int'")),
-    "randint": _errors(
-        (SampleInput(_anchor(), 2, 2, (3,)), RuntimeError, "expects 'from' to be less than 'to'.*from=2 >= to=2"),
-        (SampleInput(_anchor(), 5, 3), TypeError, "must be tuple of ints, not int"),
-        (SampleInput(_anchor(), 300, (3,), dtype=ember.uint8), RuntimeError, "to - 1 is out of bounds for unsigned char"),
-        (SampleInput(_anchor(), -1, 3, (3,), dtype=ember.uint8), RuntimeError, "from is out of bounds"),
-        (SampleInput(_anchor(), 3, (3,), dtype=ember.bool), RuntimeError, "out of bounds for bool"),
-        (SampleInput(_anchor(), 2.5, (3,)), TypeError, "'high' .* must be int, not float")),
-    "randperm": _errors(
-        (SampleInput(_anchor(), -1), RuntimeError, "negative dimension"),
-        (SampleInput(_anchor(), 5, dtype=ember.bool), NotImplementedError, "'Bool'"),
-        (SampleInput(_anchor(), 300, dtype=ember.uint8), RuntimeError, "overflow"),
-        (SampleInput(_anchor(), 3000, dtype=ember.float16), RuntimeError, "cannot be greater than 2049")),
-    "normal": _errors(
+    "rand": error_samples(
+        (SampleInput(anchor(), 2, dtype=ember.int64), NotImplementedError, "check_uniform_bounds.*'Long'"),
+        (SampleInput(anchor(), 2, dtype=ember.bool), RuntimeError, "not implemented for 'Bool'"),
+        (SampleInput(anchor(), -1), RuntimeError, r"negative dimension -1: \[-1\]")),
+    "randn": error_samples(
+        (SampleInput(anchor(), 2, dtype=ember.int32), NotImplementedError, "normal_kernel_cpu.*'Int'")),
+    "randint": error_samples(
+        (SampleInput(anchor(), 2, 2, (3,)), RuntimeError, "expects 'from' to be less than 'to'.*from=2 >= to=2"),
+        (SampleInput(anchor(), 5, 3), TypeError, "must be tuple of ints, not int"),
+        (SampleInput(anchor(), 300, (3,), dtype=ember.uint8), RuntimeError, "to - 1 is out of bounds for unsigned char"),
+        (SampleInput(anchor(), -1, 3, (3,), dtype=ember.uint8), RuntimeError, "from is out of bounds"),
+        (SampleInput(anchor(), 3, (3,), dtype=ember.bool), RuntimeError, "out of bounds for bool"),
+        (SampleInput(anchor(), 2.5, (3,)), TypeError, "'high' .* must be int, not float")),
+    "randperm": error_samples(
+        (SampleInput(anchor(), -1), RuntimeError, "negative dimension"),
+        (SampleInput(anchor(), 5, dtype=ember.bool), NotImplementedError, "'Bool'"),
+        (SampleInput(anchor(), 300, dtype=ember.uint8), RuntimeError, "overflow"),
+        (SampleInput(anchor(), 3000, dtype=ember.float16), RuntimeError, "cannot be greater than 2049")),
+    "normal": error_samples(
         (SampleInput(_f32(), -_f32()), RuntimeError, "normal expects all elements of std >= 0.0"),
         (SampleInput(_f32(), -1.0), RuntimeError, "normal expects std >= 0.0, but found std -1"),
         (SampleInput(np.zeros(3, np.int64), 1.0), NotImplementedError, "normal_kernel_cpu.*'Long'"),
         (SampleInput(_f32((3,)), _f32((2,))), RuntimeError, r"size of tensor a \(3\) must match the size of tensor b \(2\)")),
-    "normal_size": _errors(
-        (SampleInput(_anchor(), 0.0, -1.0, (3,)), RuntimeError, "normal expects std >= 0.0"),
-        (SampleInput(_anchor(), 0.0, 1.0, (3,), dtype=ember.int64), NotImplementedError, "'Long'")),
-    "bernoulli": _errors(
+    "normal_size": error_samples(
+        (SampleInput(anchor(), 0.0, -1.0, (3,)), RuntimeError, "normal expects std >= 0.0"),
+        (SampleInput(anchor(), 0.0, 1.0, (3,), dtype=ember.int64), NotImplementedError, "'Long'")),
+    "bernoulli": error_samples(
         (SampleInput(_f32(value=1.5)), RuntimeError, "Expected p_in >= 0 && p_in <= 1"),
         (SampleInput(_f32(value=np.nan)), RuntimeError, "Expected p_in >= 0 && p_in <= 1"),
         (SampleInput(np.ones(3, np.int64)), NotImplementedError, "bernoulli_tensor_cpu_p_.*'Long'"),
         (SampleInput(_f32(), 2.0), RuntimeError, r"expects p to be in \[0, 1\], but got p=2")),
-    "multinomial": _errors(
+    "multinomial": error_samples(
         (SampleInput(np.array([1.0, 2, 3], np.float32), 4), RuntimeError, "cannot sample n_sample > prob_dist"),
         (SampleInput(np.array([1.0, -2, 3], np.float32), 2), RuntimeError, "`inf`, `nan` or element < 0"),
         (SampleInput(np.array([1.0, np.nan, 3], np.float32), 2), RuntimeError, "`inf`, `nan` or element < 0"),
@@ -410,40 +394,40 @@ _ERRORS = {
         (SampleInput(np.array([1, 2, 3]), 2), RuntimeError, "only supports floating-point dtypes.*Long"),
         (SampleInput(np.ones((2, 2, 2), np.float32), 1), RuntimeError, "prob_dist must be 1 or 2 dim"),
         (SampleInput(_f32(), 0), RuntimeError, "cannot sample n_sample <= 0 samples")),
-    "poisson": _errors(
+    "poisson": error_samples(
         (SampleInput(_f32(value=-2.0)), RuntimeError, "invalid Poisson rate, expected rate to be non-negative"),
         (SampleInput(_f32(value=np.nan)), RuntimeError, "invalid Poisson rate"),
         (SampleInput(np.full(3, 2, np.int64)), NotImplementedError, "poisson_cpu.*'Long'")),
-    "uniform_": _errors(
+    "uniform_": error_samples(
         (SampleInput(_f32(), 2.0, 1.0), RuntimeError, r"expects to return a \[from, to\) range, but found from=2 > to=1"),
         (SampleInput(np.zeros(3, np.int64)), NotImplementedError, "check_uniform_bounds.*'Long'"),
         (SampleInput(_f32(), float("inf"), 1.0), RuntimeError, "from is out of bounds for float"),
         (SampleInput(np.zeros(3), -1e308, 1e308), RuntimeError, "to-from to exceed the limit")),
-    "normal_": _errors(
+    "normal_": error_samples(
         (SampleInput(_f32(), 0.0, -1.0), RuntimeError, "normal expects std >= 0.0, but found std -1"),
         (SampleInput(np.zeros(3, np.int64)), NotImplementedError, "normal_kernel_cpu.*'Long'")),
-    "random_": _errors(
+    "random_": error_samples(
         (SampleInput(_f32(), 5, 2), RuntimeError, "from=5 >= to=2"),
         (SampleInput(np.zeros(3, np.uint8), 0, 300), RuntimeError, "to - 1 is out of bounds for unsigned char"),
         (SampleInput(np.zeros(3, np.uint8), -1, 5), RuntimeError, "from is out of bounds for unsigned char"),
         (SampleInput(np.zeros(3, np.bool_), 0, 3), RuntimeError, "to - 1 is out of bounds for bool"),
         (SampleInput(np.zeros(3, np.float16), 0, 70000), RuntimeError, r"to - 1 is out of bounds for c10::Half")),
-    "exponential_": _errors(
+    "exponential_": error_samples(
         (SampleInput(_f32(), -1.0), RuntimeError, "exponential_ expects lambda > 0.0, but found lambda=-1"),
         (SampleInput(_f32(), 0.0), RuntimeError, "expects lambda > 0.0"),
         (SampleInput(np.zeros(3, np.int64)), RuntimeError, "continuous probability distribution.*Long")),
-    "geometric_": _errors(
+    "geometric_": error_samples(
         (SampleInput(_f32(), 0.0), RuntimeError, r"geometric_ expects p to be in \(0, 1\), but got p=0"),
         (SampleInput(_f32(), 1.0), RuntimeError, r"expects p to be in \(0, 1\)"),
         (SampleInput(np.zeros(3, np.bool_), 0.5), NotImplementedError, "geometric_cpu.*'Bool'")),
-    "log_normal_": _errors(
+    "log_normal_": error_samples(
         (SampleInput(_f32(), 1.0, -2.0), RuntimeError, "log_normal_ expects std > 0.0, but found std=-2"),
         (SampleInput(_f32(), 1.0, 0.0), RuntimeError, "expects std > 0.0"),
         (SampleInput(np.zeros(3, np.int64)), NotImplementedError, "log_normal_cpu.*'Long'")),
-    "cauchy_": _errors(
+    "cauchy_": error_samples(
         (SampleInput(_f32(), 1.0, -2.0), RuntimeError, "cauchy_ expects sigma > 0.0, but found sigma=-2"),
         (SampleInput(np.zeros(3, np.int64)), RuntimeError, "continuous probability distribution.*long int")),
-    "bernoulli_": _errors(
+    "bernoulli_": error_samples(
         (SampleInput(_f32(), 1.5), RuntimeError, r"expects p to be in \[0, 1\], but got p=1.5"),
         (SampleInput(_f32(), _f32(value=1.5)), RuntimeError, "Expected p_in >= 0 && p_in <= 1"),
         (SampleInput(_f32((3,)), _f32((2,))), RuntimeError, r"expanded size of the tensor \(3\) must match the "
@@ -463,7 +447,6 @@ def _record(name, fn, ref, samples, dtypes, **kw):
                   compare=check_distribution, error_inputs=_ERRORS.get(name), **kw)
 
 
-NUMERIC = INT_DTYPES + FLOAT_DTYPES
 ALL = ("bool",) + NUMERIC
 
 

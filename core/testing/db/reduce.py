@@ -8,11 +8,10 @@ from __future__ import annotations
 import numpy as np
 
 import ember
-from ember.testing.opinfo import ALL_DTYPES, FLOAT_DTYPES, INT_DTYPES, ErrorInput, OpInfo, SampleInput
+from ember.testing.opinfo import ALL_DTYPES, FLOAT_DTYPES, ErrorInput, OpInfo, SampleInput
 
-from ._samples import make_array
+from ._samples import NUMERIC, make_array
 
-NUMERIC = INT_DTYPES + FLOAT_DTYPES
 SHAPES = [(3, 4), (2, 3, 4), (), (5,), (0, 3), (3, 1, 2)]
 NAN = float("nan")
 

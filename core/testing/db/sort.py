@@ -7,24 +7,11 @@ from __future__ import annotations
 
 import ember
 import numpy as np
-from ember.testing.opinfo import (
-    ALL_DTYPES,
-    FLOAT_DTYPES,
-    INT_DTYPES,
-    ErrorInput,
-    OpInfo,
-    SampleInput,
-)
+from ember.testing.opinfo import ALL_DTYPES, FLOAT_DTYPES, INT_DTYPES, OpInfo, SampleInput
 
-from ._samples import make_array
+from ._samples import NUMERIC, error_cases as _errors, int64_result, make_array, np_dtype, zeros as _z
 
-NUMERIC = INT_DTYPES + FLOAT_DTYPES
 _F32 = np.float32
-
-
-def _np_dtype(dtype):
-    from ember_numpy._dtypes import TO_NP
-    return TO_NP[getattr(ember, dtype)]
 
 
 def _distinct(shape, dtype, rng):
@@ -37,14 +24,14 @@ def _distinct(shape, dtype, rng):
         v -= n // 2
     if dtype in FLOAT_DTYPES:
         v = v * 0.5
-    return v.reshape(shape).astype(_np_dtype(dtype))
+    return v.reshape(shape).astype(np_dtype(dtype))
 
 
 def _ties(shape, dtype, rng):
     """Many equal values: integers in [0, 3) (bool: random)."""
     if dtype == "bool":
         return rng.random(shape) < 0.5
-    return rng.integers(0, 3, shape).astype(_np_dtype(dtype))
+    return rng.integers(0, 3, shape).astype(np_dtype(dtype))
 
 
 def _samples(cases, make=_distinct):
@@ -53,21 +40,6 @@ def _samples(cases, make=_distinct):
         for shape, kw in cases:
             yield SampleInput(make(shape, dtype, rng), name=f"{shape} {kw}", **kw)
     return gen
-
-
-def _errors(cases):
-    def gen():
-        for arrays, kw, exc, match in cases:
-            yield ErrorInput(SampleInput(*arrays, **kw), exc, match)
-    return gen
-
-
-def _z(*shape, dtype=_F32):
-    return np.zeros(shape, dtype)
-
-
-def _i64(dtype, sample):
-    return "int64"
 
 
 # --- references --------------------------------------------------------------------------
@@ -163,7 +135,7 @@ def _np_histc(x, bins=100, min=0, max=0):
 def _histc_samples(dtype, rng):
     yield SampleInput(make_array((20,), dtype, rng), bins=7, name="data range")
     yield SampleInput(make_array((4, 5), dtype, rng), bins=4, min=-1, max=2, name="explicit range")
-    yield SampleInput(np.full((3,), 1.5, _np_dtype(dtype)), bins=4, name="constant input")
+    yield SampleInput(np.full((3,), 1.5, np_dtype(dtype)), bins=4, name="constant input")
     yield SampleInput(make_array((0,), dtype, rng), bins=3, name="empty")
 
 
@@ -180,7 +152,7 @@ def _histogram_samples(dtype, rng):
     yield SampleInput(x, 5, name="bins=5")
     yield SampleInput(make_array((3, 4), dtype, rng), 4, range=(-2.0, 2.0), weight=make_array((3, 4), dtype, rng),
                       name="range, weight")
-    yield SampleInput(x, np.array([-3.0, -1.0, 0.5, 3.0], _np_dtype(dtype)), density=True, name="edges, density")
+    yield SampleInput(x, np.array([-3.0, -1.0, 0.5, 3.0], np_dtype(dtype)), density=True, name="edges, density")
 
 
 def _bincount_samples(dtype, rng):
@@ -189,7 +161,7 @@ def _bincount_samples(dtype, rng):
     yield SampleInput(x, minlength=9, name="minlength")
     yield SampleInput(x, rng.uniform(-1, 1, 10).astype(_F32), name="float32 weights")
     yield SampleInput(x, rng.uniform(-1, 1, 10), name="float64 weights")
-    yield SampleInput(np.zeros((0,), _np_dtype(dtype)), name="empty")
+    yield SampleInput(np.zeros((0,), np_dtype(dtype)), name="empty")
 
 
 def _np_bincount(x, weights=None, minlength=0):
@@ -213,7 +185,7 @@ OP_DB = [
         ((12,), {}), ((3, 5), {"descending": True}), ((4, 3), {"dim": 0, "descending": True})],
         make=_ties), dtypes=ALL_DTYPES, supports_grad=False, ref_in_input_dtype=True),
     OpInfo("argsort", ember.argsort, _np_argsort, _samples(_SORT_CASES[:4]), dtypes=ALL_DTYPES, supports_grad=False,
-           result_dtype=_i64, ref_in_input_dtype=True),
+           result_dtype=int64_result, ref_in_input_dtype=True),
     OpInfo("msort", ember.msort, lambda x: np.sort(x, 0), _samples([((4,), {}), ((3, 4), {})]), dtypes=ALL_DTYPES,
            ref_in_input_dtype=True),
     OpInfo("topk", ember.topk, _np_topk, _samples([

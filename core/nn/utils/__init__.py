@@ -1,0 +1,15 @@
+"""``ember.nn.utils``: gradient clipping, parameter vectors, RNN sequence packing."""
+from __future__ import annotations
+
+import importlib
+
+from . import rnn  # noqa: F401
+
+SUBMODULES = ("clip_grad", "convert_parameters")
+
+__all__ = ["rnn"]
+for _name in SUBMODULES:
+    _mod = importlib.import_module(f"{__name__}.{_name}")
+    for _sym in getattr(_mod, "__all__", ()):
+        globals()[_sym] = getattr(_mod, _sym)
+        __all__.append(_sym)
