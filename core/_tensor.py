@@ -287,6 +287,7 @@ class Tensor:
         self._data = value._data
         self.dtype = value.dtype
         self._backend = value._backend
+        self._base = None  # like torch: no longer a view of (nor keeps alive) the old storage
 
     # --- Python protocol -----------------------------------------------------
     def __repr__(self, *, tensor_contents=None):

@@ -138,3 +138,21 @@ def max_memory_allocated(device=None) -> int:
 def memory_reserved(device=None) -> int:
     k = _device_fn("memory_reserved")
     return 0 if k is None else k()
+
+
+class _AmpNamespace:
+    """``torch.cuda.amp``: the deprecated spellings of ``ember.amp.autocast("cuda")`` and ``GradScaler``."""
+
+    @property
+    def GradScaler(self):
+        from .amp import GradScaler
+        return GradScaler
+
+    def autocast(self, enabled=True, dtype=None, cache_enabled=True):
+        from .amp import autocast
+        import ember
+        return autocast("cuda", dtype=ember.float16 if dtype is None else dtype, enabled=enabled,
+                        cache_enabled=cache_enabled)
+
+
+amp = _AmpNamespace()

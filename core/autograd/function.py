@@ -143,10 +143,14 @@ class Function:
         outs = (out,) if single else out
         dirty_ids = {id(t) for t in ctx.dirty}
         arg_ids = {id(t) for t in tensor_args}
+        nd_ids = {id(t) for t in ctx.non_differentiable}
         fixed = []
         for o in outs:
             if isinstance(o, Tensor) and id(o) in arg_ids and id(o) not in dirty_ids:
+                nd = id(o) in nd_ids
                 o = o.detach()  # an input returned unchanged becomes an alias, as in PyTorch
+                if nd:
+                    nd_ids.add(id(o))
             fixed.append(o)
         for t in ctx.dirty:
             t._bump_version()
@@ -168,7 +172,6 @@ class Function:
                       tuple(a.dtype if isinstance(a, Tensor) else None for a in args))
         ctx.needs_input_grad = tuple(e is not None for e in edges)
         ctx.op = _FunctionOp(cls, len(fixed))
-        nd_ids = {id(t) for t in ctx.non_differentiable}
         meta = []
         for i, o in enumerate(fixed):
             if isinstance(o, Tensor):
