@@ -23,7 +23,17 @@ from .._tensor import Tensor
 __all__ = ["autocast", "autocast_decorator", "custom_bwd", "custom_fwd", "is_autocast_available"]
 
 _DEVICE_TYPES = ("cpu", "cuda")
-_ENABLED = {"cpu": False, "cuda": False}
+class _EnabledState(dict):
+    """Per-device enabled flags; keeps ``ACTIVE[0]`` (any device enabled) current for cheap checks at op
+    entry points: ``if ACTIVE[0]: x, w = cast_for("mm", x, w)``."""
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        ACTIVE[0] = any(self.values())
+
+
+ACTIVE = [False]
+_ENABLED = _EnabledState(cpu=False, cuda=False)
 _DTYPE = {"cpu": D.bfloat16, "cuda": D.float16}
 _CACHE = [True]
 _NESTING = [0]
@@ -47,8 +57,7 @@ POLICY = {
                                      "linalg_matrix_norm", "linalg_vector_norm", "reflection_pad1d",
                                      "reflection_pad2d", "replication_pad1d", "replication_pad2d",
                                      "replication_pad3d", "max_unpool2d", "max_unpool3d")),
-        "promote": frozenset(("stack", "cat", "index_copy", "addcdiv", "addcmul", "atan2", "bilinear", "cross", "dot",
-                              "tensordot", "scatter_add", "index_put")),
+        "promote": frozenset(("stack", "cat", "index_copy")),  # torch's CPU list (dot/cross raise on mixed dtypes)
     },
     "cuda": {
         "lower_precision_fp": frozenset(_LOWER_COMMON + ("chain_matmul", "linalg_multi_dot", "addmv", "addr", "mv",
@@ -136,7 +145,7 @@ def autocast_decrement_nesting():
 
 
 def _any_enabled():
-    return _ENABLED["cpu"] or _ENABLED["cuda"]
+    return ACTIVE[0]
 
 
 def _device_type_of(t):
@@ -324,3 +333,47 @@ TOP_LEVEL = ("autocast", "autocast_decrement_nesting", "autocast_increment_nesti
              "get_autocast_cpu_dtype", "get_autocast_dtype", "get_autocast_gpu_dtype", "is_autocast_cache_enabled",
              "is_autocast_cpu_enabled", "is_autocast_enabled", "set_autocast_cache_enabled", "set_autocast_cpu_dtype",
              "set_autocast_cpu_enabled", "set_autocast_dtype", "set_autocast_enabled", "set_autocast_gpu_dtype")
+
+
+def autocast_entry(op_name: str):
+    """Decorate a public function so its tensor arguments (also inside list/tuple arguments, and keyword
+    arguments) are cast by PyTorch's autocast policy for ``op_name`` when autocast is active."""
+    def deco(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            if ACTIVE[0]:
+                args, kwargs = _cast_call(op_name, args, kwargs)
+            return fn(*args, **kwargs)
+        wrapper.__wrapped_autocast__ = op_name
+        return wrapper
+    return deco
+
+
+def _cast_call(op_name, args, kwargs):
+    slots = []  # (container kind, key, index-in-sequence or None)
+    flat = []
+    for i, a in enumerate(args):
+        if isinstance(a, Tensor):
+            slots.append(("arg", i, None))
+            flat.append(a)
+        elif isinstance(a, (list, tuple)) and a and all(isinstance(x, Tensor) for x in a):
+            for j, x in enumerate(a):
+                slots.append(("arg", i, j))
+                flat.append(x)
+    for k, v in kwargs.items():
+        if isinstance(v, Tensor):
+            slots.append(("kw", k, None))
+            flat.append(v)
+    if not flat:
+        return args, kwargs
+    cast = cast_for(op_name, *flat)
+    args = [list(a) if isinstance(a, (list, tuple)) and not isinstance(a, Tensor) else a for a in args]
+    kwargs = dict(kwargs)
+    for (kind, key, j), t in zip(slots, cast):
+        if kind == "kw":
+            kwargs[key] = t
+        elif j is None:
+            args[key] = t
+        else:
+            args[key][j] = t
+    return tuple(args), kwargs

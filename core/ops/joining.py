@@ -10,9 +10,20 @@ from .. import _dtype as D
 from .._dispatch import apply
 from .._op import defop
 from .._tensor import Tensor
+from ..amp.autocast_mode import autocast_entry as _autocast_entry
 from ._util import as_shape, reg, wrap_dim
-from .movement import (_write_out, BASIC_INDEX, DIAGONAL, DIAGONAL_SCATTER, VIEW, _as_dims, _slice_key, expand,
-                       reshape, unsqueeze)
+from .movement import (
+    BASIC_INDEX,
+    DIAGONAL,
+    DIAGONAL_SCATTER,
+    VIEW,
+    _as_dims,
+    _slice_key,
+    _write_out,
+    expand,
+    reshape,
+    unsqueeze,
+)
 
 F = "joining"
 
@@ -74,6 +85,7 @@ def _promote_all(tensors):
     return [x if x.dtype is dt else x.to(dt) for x in tensors], dt
 
 
+@_autocast_entry("cat")
 def cat(tensors, dim=0, *, out=None):
     """Concatenate ``tensors`` along existing dim ``dim`` (dtypes promoted like PyTorch)."""
     tensors = _tensor_list(tensors, "cat")
@@ -105,6 +117,7 @@ def concatenate(tensors, axis=0, out=None):
     return cat(tensors, axis, out=out)
 
 
+@_autocast_entry("stack")
 def stack(tensors, dim=0, *, out=None):
     """Join same-shape ``tensors`` along a new dim ``dim``."""
     tensors = _tensor_list(tensors, "stack")

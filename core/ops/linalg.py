@@ -16,6 +16,7 @@ from .. import _dtype as D
 from .._dispatch import apply
 from .._op import defop
 from .._tensor import Tensor
+from ..amp.autocast_mode import ACTIVE as _AUTOCAST, cast_for as _cast_for
 from ._util import broadcast_shapes, check_tensor, reg, wrap_dim
 from .inplace import torch_type_name as _tname, write_out
 
@@ -88,6 +89,8 @@ def _no_bool(t, kernel="addmm_impl_cpu_"):
 @reg("matmul")
 def matmul(input, other, *, out=None):
     """Matrix product with broadcasting, as ``torch.matmul``."""
+    if _AUTOCAST[0]:
+        input, other = _cast_for("matmul", input, other)
     check_tensor(input, "matmul")
     check_tensor(other, "matmul", "other")
     if input.ndim == 0 or other.ndim == 0:
@@ -114,6 +117,8 @@ def matmul(input, other, *, out=None):
 @reg("mm")
 def mm(input, mat2, *, out=None):
     """2-D matrix product; both operands must have the same dtype."""
+    if _AUTOCAST[0]:
+        input, mat2 = _cast_for("mm", input, mat2)
     check_tensor(input, "mm")
     check_tensor(mat2, "mm", "mat2")
     if input.ndim != 2:
@@ -140,6 +145,8 @@ def _check_bmm(b1, b2, names=("batch1", "batch2")):
 @reg("bmm")
 def bmm(input, mat2, *, out=None):
     """Batched matrix product of two 3-D tensors with the same batch size."""
+    if _AUTOCAST[0]:
+        input, mat2 = _cast_for("bmm", input, mat2)
     check_tensor(input, "bmm")
     check_tensor(mat2, "bmm", "mat2")
     _check_bmm(input, mat2)
@@ -167,6 +174,8 @@ def mv(input, vec, *, out=None):
 @reg("dot")
 def dot(input, tensor, *, out=None):
     """Inner product of two 1-D tensors of the same dtype and length."""
+    if _AUTOCAST[0]:
+        input, tensor = _cast_for("dot", input, tensor)
     check_tensor(input, "dot")
     check_tensor(tensor, "dot", "tensor")
     if input.ndim != 1 or tensor.ndim != 1:
@@ -248,6 +257,8 @@ def _same3(op, input, a, b, names):
 @reg("addmm")
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     """``beta * input + alpha * (mat1 @ mat2)``."""
+    if _AUTOCAST[0]:
+        input, mat1, mat2 = _cast_for("addmm", input, mat1, mat2)
     check_tensor(input, "addmm")
     if mat1.ndim != 2:
         raise RuntimeError(f"mat1 must be a matrix, got {mat1.ndim}-D tensor")
@@ -292,6 +303,8 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
 @reg("baddbmm")
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     """``beta * input + alpha * bmm(batch1, batch2)``."""
+    if _AUTOCAST[0]:
+        input, batch1, batch2 = _cast_for("baddbmm", input, batch1, batch2)
     check_tensor(input, "baddbmm")
     _check_bmm(batch1, batch2)
     _same3("baddbmm", input, batch1, batch2, ("batch1", "batch2"))
@@ -302,6 +315,8 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
 @reg("addbmm")
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``."""
+    if _AUTOCAST[0]:
+        input, batch1, batch2 = _cast_for("addbmm", input, batch1, batch2)
     check_tensor(input, "addbmm")
     _check_bmm(batch1, batch2)
     _same3("addbmm", input, batch1, batch2, ("batch1", "batch2"))
@@ -328,6 +343,8 @@ def chain_matmul(*matrices, out=None):
 
 def tensordot(a, b, dims=2, out=None):
     """Contract ``dims`` (an int, or a pair of dim lists) of ``a`` with those of ``b``."""
+    if _AUTOCAST[0]:
+        a, b = _cast_for("tensordot", a, b)
     check_tensor(a, "tensordot", "a")
     check_tensor(b, "tensordot", "b")
     if isinstance(dims, Tensor):
@@ -572,6 +589,8 @@ def _linalg_cross(input, other, dim=-1, op="linalg.cross"):
 @reg("cross")
 def cross(input, other, dim=None, *, out=None):
     """Cross product along ``dim`` (default: the first dimension of size 3)."""
+    if _AUTOCAST[0]:
+        input, other = _cast_for("cross", input, other)
     if dim is None:
         dim = next((i for i, s in enumerate(broadcast_shapes(tuple(input.shape), tuple(other.shape), op="cross"))
                     if s == 3), None)
@@ -591,6 +610,8 @@ TRACE = defop("trace", F, "trace(x, dtype) -> out", backward=_trace_bwd, doc="su
 @reg("trace")
 def trace(input):
     """Sum of the diagonal of a 2-D tensor (integer inputs sum to int64)."""
+    if _AUTOCAST[0]:
+        input, = _cast_for("trace", input)
     check_tensor(input, "trace")
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
@@ -601,6 +622,8 @@ def trace(input):
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """p-norm distances between each pair of rows of ``x1`` (..., P, M) and ``x2`` (..., R, M)."""
+    if _AUTOCAST[0]:
+        x1, x2 = _cast_for("cdist", x1, x2)
     check_tensor(x1, "cdist", "x1")
     check_tensor(x2, "cdist", "x2")
     for name, x in (("X1", x1), ("X2", x2)):

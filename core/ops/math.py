@@ -15,6 +15,7 @@ from .. import _dtype as D
 from .._dispatch import apply, binary, operands, unary
 from .._op import defop
 from .._tensor import Tensor
+from ..amp.autocast_mode import autocast_entry as _autocast_entry
 from ._util import broadcast_shapes, reg
 from .elementwise import (
     _float_compute,
@@ -307,6 +308,7 @@ def _float_binary(op, input, other, out):
 
 
 @reg("atan2")
+@_autocast_entry("atan2")
 def atan2(input, other, *, out=None):
     """Angle of the point (other, input), in (-pi, pi]."""
     check_tensor_arg(input, "atan2", "input", 1)

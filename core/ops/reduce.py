@@ -18,10 +18,12 @@ from .. import _dtype as D
 from .._dispatch import apply
 from .._op import defop
 from .._tensor import Tensor
+from ..amp.autocast_mode import autocast_entry as _autocast_entry
 from ..autograd.grad_mode import STATE
 from ._util import check_tensor, numel, reg, wrap_dim, wrap_dims
 from .elementwise import abs, exp, isinf, isnan, log, where
-from .inplace import torch_type_name as _tname, write_out
+from .inplace import torch_type_name as _tname
+from .inplace import write_out
 
 F = "reduce"
 
@@ -312,6 +314,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 @reg("prod")
 @_parsed
+@_autocast_entry("prod")
 def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Product of all elements, or over the int ``dim``; bool/integer inputs give int64."""
     dims = _rdims(None if dim is None else _dim1(dim, input.ndim, "prod"), input.ndim, "prod")

@@ -15,6 +15,7 @@ from .. import _dtype as D
 from .._dispatch import apply, binary, unary
 from .._op import defop
 from .._tensor import Tensor
+from ..amp.autocast_mode import autocast_entry as _autocast_entry
 from ._util import broadcast_shapes, reg
 from .elementwise import (
     _no_derivative,
@@ -89,6 +90,7 @@ def _addc(op, name, input, tensor1, tensor2, value, out):
 
 
 @reg("addcmul")
+@_autocast_entry("addcmul")
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     """``input + value * tensor1 * tensor2``, broadcast and type-promoted.
 
@@ -99,6 +101,7 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):
 
 
 @reg("addcdiv")
+@_autocast_entry("addcdiv")
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     """``input + value * tensor1 / tensor2``; ``tensor1`` and ``tensor2`` may not both be integral.
 

@@ -10,6 +10,7 @@ import warnings
 
 from ..._dispatch import apply
 from ..._tensor import Tensor
+from ...amp.autocast_mode import autocast_entry as _autocast_entry
 from ...ops import activation as A
 from ...ops.elementwise import abs, add, div, gt, lt, mul, sub, where
 from ...ops.inplace import inplace as _commit
@@ -119,6 +120,7 @@ def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     return leaky_relu(input, negative_slope, inplace=True)
 
 
+@_autocast_entry("prelu")
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """input where > 0, else weight * input (weight broadcast over dim 1)."""
     return A.prelu(input, weight)

@@ -5,11 +5,13 @@ import math as _m
 
 from ... import _dtype as D
 from ..._tensor import Tensor
+from ...amp.autocast_mode import autocast_entry as _autocast_entry
 from ...ops.attention import attention_probs
 
 __all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]
 
 
+@_autocast_entry("scaled_dot_product_attention")
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
                                  enable_gqa=False) -> Tensor:
     """``softmax(query @ key^T * scale + mask) @ value`` over the last two dims.
@@ -104,6 +106,7 @@ def _pad_last(mask, value=0.0):
     return cat([mask, pad], -1)
 
 
+@_autocast_entry("multi_head_attention_forward")
 def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias,
                                  bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias,
                                  training=True, key_padding_mask=None, need_weights=True, attn_mask=None,

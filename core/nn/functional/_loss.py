@@ -7,11 +7,13 @@ are accepted where PyTorch accepts them.
 """
 from __future__ import annotations
 
+import builtins
 import math
 import warnings
 
 from ... import _dtype as D
 from ..._tensor import Tensor
+from ...amp.autocast_mode import autocast_entry as _autocast_entry
 from ...autograd.grad_mode import no_grad
 from ...ops import loss as L
 from ...ops.activation import log_softmax
@@ -52,7 +54,7 @@ def _size_warning(input, target):
                       f"Please ensure they have the same size.", stacklevel=3)
 
 
-def _weighted(name, loss, input, weight, reduction, mean_by_weight):
+def _weighted(loss, input, weight, reduction, mean_by_weight):
     """PyTorch's manual weighted path of l1/mse/huber: weight must have the input's size."""
     if weight.shape != input.shape:
         raise ValueError("Weights and input must have the same size.")
@@ -66,12 +68,14 @@ def _weighted(name, loss, input, weight, reduction, mean_by_weight):
 
 # --- class losses ---------------------------------------------------------------------------------
 
+@_autocast_entry("nll_loss")
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None, ignore_index: int = -100,
              reduce=None, reduction: str = "mean") -> Tensor:
     """Negative log likelihood of log-probabilities ``input`` (N, C, d...) at class indices ``target``."""
     return L._nll_loss(input, target, weight, ignore_index, _reduction(size_average, reduce, reduction))
 
 
+@_autocast_entry("cross_entropy")
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
                   ignore_index: int = -100, reduce=None, reduction: str = "mean",
                   label_smoothing: float = 0.0) -> Tensor:
@@ -133,6 +137,7 @@ def linear_cross_entropy(input: Tensor, linear_weight: Tensor, target: Tensor, *
 
 # --- regression losses ------------------------------------------------------------------------------
 
+@_autocast_entry("l1_loss")
 def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
             weight: Tensor | None = None) -> Tensor:
     """mean |input - target| (or 'sum' / 'none')."""
@@ -141,10 +146,11 @@ def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduc
     reduction = _reduction(size_average, reduce, reduction)
     loss = abs(sub(input, target))
     if weight is not None:
-        return _weighted("l1_loss", loss, input, weight, reduction, True)
+        return _weighted(loss, input, weight, reduction, True)
     return _apply(loss, reduction)
 
 
+@_autocast_entry("mse_loss")
 def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
              weight: Tensor | None = None) -> Tensor:
     """mean (input - target)^2 (or 'sum' / 'none')."""
@@ -154,7 +160,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, redu
     d = sub(input, target)
     loss = mul(d, d)
     if weight is not None:
-        return _weighted("mse_loss", loss, input, weight, reduction, True)
+        return _weighted(loss, input, weight, reduction, True)
     return _apply(loss, reduction)
 
 
@@ -163,6 +169,7 @@ def _huber(d, delta):
     return where(lt(a, delta), mul(mul(d, d), 0.5), mul(sub(a, 0.5 * delta), delta))
 
 
+@_autocast_entry("smooth_l1_loss")
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
                    beta: float = 1.0) -> Tensor:
     """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = input - target); beta = 0 is the L1 loss."""
@@ -177,6 +184,7 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None
     return _apply(div(_huber(d, beta), beta), reduction)
 
 
+@_autocast_entry("huber_loss")
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
                weight: Tensor | None = None) -> Tensor:
     """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta)."""
@@ -187,7 +195,7 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     loss = _huber(sub(input, target), delta)
     if weight is not None:
-        return _weighted("huber_loss", loss, input, weight, reduction, False)
+        return _weighted(loss, input, weight, reduction, False)
     return _apply(loss, reduction)
 
 
@@ -204,6 +212,7 @@ def _expand_weight(weight, target):
     return weight
 
 
+@_autocast_entry("binary_cross_entropy")
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
                          reduce=None, reduction: str = "mean") -> Tensor:
     """-w (t log x + (1 - t) log(1 - x)), each log clamped to >= -100 (as PyTorch)."""
@@ -223,6 +232,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     return _apply(loss, reduction)
 
 
+@_autocast_entry("binary_cross_entropy_with_logits")
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
                                      size_average=None, reduce=None, reduction: str = "mean",
                                      pos_weight: Tensor | None = None) -> Tensor:
@@ -240,6 +250,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     return _apply(loss, reduction)
 
 
+@_autocast_entry("kl_div")
 def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
            log_target: bool = False) -> Tensor:
     """Pointwise KL divergence target * (log target - input) (input holds log-probabilities)."""
@@ -263,6 +274,7 @@ def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None, reduct
     return _apply(loss, reduction)
 
 
+@_autocast_entry("poisson_nll_loss")
 def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False, size_average=None,
                      eps: float = 1e-8, reduce=None, reduction: str = "mean") -> Tensor:
     """Poisson negative log likelihood: exp(x) - t x (log_input) or x - t log(x + eps); ``full`` adds Stirling."""
@@ -281,6 +293,7 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
     return _apply(loss, reduction)
 
 
+@_autocast_entry("gaussian_nll_loss")
 def gaussian_nll_loss(input: Tensor, target: Tensor, var, full: bool = False, eps: float = 1e-6,
                       reduction: str = "mean") -> Tensor:
     """0.5 (log(max(var, eps)) + (input - target)^2 / max(var, eps)) (+ 0.5 log(2 pi) when ``full``)."""
@@ -294,7 +307,7 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var, full: bool = False, ep
     if var.shape != input.shape:
         if tuple(input.shape[:-1]) == tuple(var.shape):
             var = var.unsqueeze(-1)
-        elif input.ndim == var.ndim and _builtin_sum(y for x, y in zip(input.shape, var.shape) if x != y) == 1:
+        elif input.ndim == var.ndim and builtins.sum(y for x, y in zip(input.shape, var.shape) if x != y) == 1:
             pass
         else:
             raise ValueError("var is of incorrect size")
@@ -310,15 +323,9 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var, full: bool = False, ep
     return _apply(loss, reduction)
 
 
-def _builtin_sum(it):
-    total = 0
-    for v in it:
-        total += v
-    return total
-
-
 # --- margin / embedding losses -------------------------------------------------------------------
 
+@_autocast_entry("cosine_embedding_loss")
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0, size_average=None,
                           reduce=None, reduction: str = "mean") -> Tensor:
     """1 - cos(x1, x2) where target == 1, max(0, cos(x1, x2) - margin) where target == -1."""
@@ -344,6 +351,7 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
     return _apply(loss, reduction)
 
 
+@_autocast_entry("margin_ranking_loss")
 def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0, size_average=None,
                         reduce=None, reduction: str = "mean") -> Tensor:
     """max(0, -target * (input1 - input2) + margin)."""
@@ -356,6 +364,7 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
     return _apply(loss, reduction)
 
 
+@_autocast_entry("hinge_embedding_loss")
 def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, size_average=None, reduce=None,
                          reduction: str = "mean") -> Tensor:
     """x where target == 1, max(0, margin - x) where target == -1."""
@@ -366,6 +375,7 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, siz
     return _apply(loss, reduction)
 
 
+@_autocast_entry("soft_margin_loss")
 def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
                      reduction: str = "mean") -> Tensor:
     """log(1 + exp(-target * input))."""
@@ -374,6 +384,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=No
     return _apply(log1p(exp(mul(mul(target, -1.0), input))), reduction)
 
 
+@_autocast_entry("multilabel_soft_margin_loss")
 def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
                                 reduce=None, reduction: str = "mean") -> Tensor:
     """-(t logsigmoid(x) + (1 - t) logsigmoid(-x)), averaged over classes."""
@@ -389,6 +400,7 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
     return _apply(loss, reduction)
 
 
+@_autocast_entry("multilabel_margin_loss")
 def multilabel_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
                            reduction: str = "mean") -> Tensor:
     """sum over target classes j and non-target classes i of max(0, 1 - (x[y_j] - x[i])) / C; targets are the
@@ -417,6 +429,7 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average=None, red
     return _apply(loss, reduction)
 
 
+@_autocast_entry("multi_margin_loss")
 def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0,
                       weight: Tensor | None = None, size_average=None, reduce=None,
                       reduction: str = "mean") -> Tensor:
@@ -448,6 +461,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     return _apply(loss, reduction)
 
 
+@_autocast_entry("triplet_margin_loss")
 def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0, p: float = 2,
                         eps: float = 1e-6, swap: bool = False, size_average=None, reduce=None,
                         reduction: str = "mean") -> Tensor:
@@ -492,7 +506,7 @@ def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative
 _NEG = -1e30  # finite "log 0": keeps logsumexp's gradient finite on impossible paths
 
 
-def _lengths(x, name):
+def _lengths(x):
     if isinstance(x, Tensor):
         return [int(v) for v in x.reshape(-1).tolist()]
     if isinstance(x, int):
@@ -500,6 +514,7 @@ def _lengths(x, name):
     return [int(v) for v in x]
 
 
+@_autocast_entry("ctc_loss")
 def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths, blank: int = 0,
              reduction: str = "mean", zero_infinity: bool = False) -> Tensor:
     """Connectionist Temporal Classification loss: the log-space forward (alpha) recursion over time, vectorised
@@ -511,15 +526,15 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths, 
     if lp.ndim != 3:
         raise RuntimeError(f"ctc_loss: expected log_probs to be 2-D or 3-D, got {log_probs.ndim}-D")
     t_max, n, c = lp.shape
-    in_lens = _lengths(input_lengths, "input_lengths")
-    tg_lens = _lengths(target_lengths, "target_lengths")
+    in_lens = _lengths(input_lengths)
+    tg_lens = _lengths(target_lengths)
     if len(in_lens) != n:
         raise RuntimeError(f"input_lengths must be of size batch_size ({n}), got {len(in_lens)}")
     if len(tg_lens) != n:
         raise RuntimeError(f"target_lengths must be of size batch_size ({n}), got {len(tg_lens)}")
     if not 0 <= blank < c:
         raise RuntimeError("blank must be in label range")
-    for i, ln in enumerate(in_lens):
+    for ln in in_lens:
         if ln > t_max or ln < 0:
             raise RuntimeError(f"Expected input_lengths to have value at most {t_max}, but got value {ln} "
                                f"(while checking arguments for ctc_loss_cpu)")
