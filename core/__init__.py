@@ -27,6 +27,13 @@ from . import _tensor_methods  # noqa: F401  (binds methods onto Tensor)
 from . import autograd, backends, cuda, linalg
 from . import nn
 from . import optim, amp
+# torch.<name> spellings of functional ops whose torch signature matches ember.nn.functional's
+globals().update({_n: getattr(nn.functional, _n) for _n in (
+    "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "conv_tbc",
+    "avg_pool1d", "max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices", "adaptive_avg_pool1d",
+    "adaptive_max_pool1d", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "layer_norm", "group_norm",
+    "rms_norm", "dropout", "alpha_dropout", "feature_alpha_dropout", "bilinear", "pairwise_distance", "pdist")
+    if _n not in globals()})
 from .amp import autocast_mode as _autocast_mode
 globals().update({_n: getattr(_autocast_mode, _n) for _n in _autocast_mode.TOP_LEVEL})  # ember.autocast, ...
 from .ops.reduce import return_types
@@ -40,7 +47,8 @@ from ._api import (set_default_device, get_default_device, is_tensor, is_floatin
                    are_deterministic_algorithms_enabled, is_deterministic_algorithms_warn_only_enabled,
                    set_float32_matmul_precision, get_float32_matmul_precision, set_num_interop_threads,
                    get_num_interop_threads, set_warn_always, is_warn_always_enabled, is_anomaly_enabled,
-                   is_anomaly_check_nan_enabled, set_anomaly_enabled, INPLACE_FUNCTIONS as _INPLACE_FUNCTIONS)
+                   is_anomaly_check_nan_enabled, set_anomaly_enabled, INPLACE_FUNCTIONS as _INPLACE_FUNCTIONS,
+                   memory_format, contiguous_format, channels_last, channels_last_3d, preserve_format)
 
 uint16 = uint32 = uint64 = None  # not supported by ember; present for attribute probes
 cfloat = cdouble = complex64 = complex128 = None

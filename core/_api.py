@@ -176,3 +176,21 @@ def _inplace_function(name):
 
 
 INPLACE_FUNCTIONS = {name: _inplace_function(name) for name in _INPLACE_FUNCTIONS}
+
+
+class memory_format:
+    """``torch.memory_format``: ember tensors are always dense row-major, so the formats are accepted tags."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"ember.{self.name}"
+
+
+contiguous_format = memory_format("contiguous_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")
+preserve_format = memory_format("preserve_format")

@@ -7,6 +7,8 @@ raises ``ember.linalg.LinAlgError`` with PyTorch's message.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._dtypes import HALF, TO_NP
@@ -19,8 +21,16 @@ def kernels(xp):
         return x.astype(np.float32) if x.dtype in HALF else x
 
     def matmul(x, y):
-        r = xp.matmul(_up(x), _up(y))
-        return asarray(r).astype(x.dtype, copy=False)
+        dtype = x.dtype
+        x, y = _up(x), _up(y)
+        if x.ndim > 2 and y.ndim == 2:
+            # (..., M, K) @ (K, N) is one GEMM over the flattened rows: NumPy would loop over the batch
+            # with one small product each (slower, much slower still for non-contiguous operands).
+            rows = math.prod(x.shape[:-1])
+            r = xp.matmul(x.reshape(rows, x.shape[-1]), y).reshape(*x.shape[:-1], y.shape[-1])
+        else:
+            r = xp.matmul(x, y)
+        return asarray(r).astype(dtype, copy=False)
 
     def einsum(*args):
         *xs, equation = args

@@ -6,9 +6,9 @@ padded input (a running max / sum), never a loop over output pixels.  Gradients 
 """
 from __future__ import annotations
 
-from ember.ops.pool import avg_divisor_factors, pool_geometry
-
 import itertools
+
+from ember.ops.pool import avg_divisor_factors, pool_geometry
 
 import numpy as np
 
@@ -16,7 +16,7 @@ from .conv import window_tools
 
 
 def kernels(xp):
-    up, windows, col2im = window_tools(xp)
+    up, _, col2im = window_tools(xp)
 
     def _lowest(dt):
         return -xp.inf if dt.kind == "f" else xp.iinfo(dt).min
@@ -52,20 +52,25 @@ def kernels(xp):
         mult = [1] * d
         for i in range(d - 2, -1, -1):
             mult[i] = mult[i + 1] * sizes[i + 1]
-        best = best_k = None
-        offs = []
-        for j, (kidx, sl) in enumerate(offset_slices(kernel, stride, dilation, osp)):
-            offs.append(sum(ki * dl * m for ki, dl, m in zip(kidx, dilation, mult)))
-            v = xpad[sl]
-            if best is None:
-                best = v.copy()
-                best_k = xp.zeros(best.shape, xp.int32)
-                continue
-            take = v > best
-            if xu.dtype.kind == "f":
-                take |= xp.isnan(v)  # NaN wins, as in PyTorch
-            xp.copyto(best, v, where=take)
-            xp.copyto(best_k, j, where=take)
+        slices = list(offset_slices(kernel, stride, dilation, osp))
+        offs = [sum(ki * dl * m for ki, dl, m in zip(kidx, dilation, mult)) for kidx, _ in slices]
+        best = xpad[slices[0][1]].copy()
+        for _, sl in slices[1:]:
+            xp.maximum(best, xpad[sl], out=best)  # propagates NaN, as PyTorch
+        # the argmax: the first offset holding the maximum (PyTorch's strict `>` scan)
+        kdt = xp.uint8 if len(slices) < 256 else xp.int32
+        best_k = xp.zeros(best.shape, kdt)
+        found = xpad[slices[0][1]] == best
+        for j, (_, sl) in enumerate(slices[1:], 1):
+            eq = xpad[sl] == best
+            eq &= ~found
+            best_k += eq.astype(kdt) * kdt(j)
+            found |= eq
+        if xu.dtype.kind == "f":
+            nan = xp.isnan(best)
+            if nan.any():  # PyTorch keeps the last NaN of a window
+                for j, (_, sl) in enumerate(slices):
+                    best_k[nan & xp.isnan(xpad[sl])] = j
         base = xp.zeros((1,) * d, xp.int64)
         for i in range(d):
             start = xp.arange(osp[i], dtype=xp.int64) * stride[i] - padding[i]

@@ -10,7 +10,7 @@ from .gradcheck import gradcheck, gradgradcheck, GradcheckError
 from . import grad_mode  # noqa: F401
 from . import graph, forward_ad, functional  # noqa: F401
 
-__all__ = ["backward", "grad", "Function", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
+__all__ = ["Variable", "backward", "grad", "Function", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
            "detect_anomaly", "set_detect_anomaly", "gradcheck", "gradgradcheck", "once_differentiable",
            "GradcheckError", "is_grad_enabled", "is_inference_mode_enabled", "is_anomaly_enabled"]
 
@@ -125,3 +125,19 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 def variable(*args, **kwargs):
     """Deprecated alias kept by PyTorch: returns ``ember.tensor(*args, **kwargs)``."""
     return F.tensor(*args, **kwargs)
+
+
+class _VariableMeta(type):
+    def __instancecheck__(cls, other):
+        return isinstance(other, Tensor)
+
+
+class Variable(metaclass=_VariableMeta):
+    """Legacy ``Variable(data, requires_grad=False)``: a tensor sharing ``data``'s storage (detached)."""
+
+    def __new__(cls, data=None, requires_grad=False, volatile=False):
+        if data is None:
+            data = F.empty(0)
+        if not isinstance(data, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+        return data.detach().requires_grad_(requires_grad)

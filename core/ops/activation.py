@@ -287,7 +287,6 @@ def relu_(input):
     return input.relu_()
 
 
-@reg("threshold")
 def threshold(input, threshold, value):
     """``input`` where ``input > threshold`` else ``value``."""
     check_tensor_arg(input, "threshold", "input", 1)
@@ -310,7 +309,6 @@ def _elu(input, alpha, scale, input_scale):
     return _float_activation(ELU, input, (float(alpha), float(scale), float(input_scale)), "elu_cpu")
 
 
-@reg("selu")
 def selu(input):
     """scale * (max(0, x) + min(0, alpha * (exp(x) - 1))) with the self-normalising constants."""
     return _elu(input, SELU_ALPHA, SELU_SCALE, 1.0)
@@ -321,7 +319,6 @@ def selu_(input):
     return inplace(input, selu, op="selu_")
 
 
-@reg("celu")
 def celu(input, alpha=1.0):
     """max(0, x) + min(0, alpha * (exp(x / alpha) - 1))."""
     if alpha == 0:
@@ -367,7 +364,6 @@ def prelu(input, weight):
     return where(gt(input, 0), input, mul(w, input))
 
 
-@reg("rrelu")
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
     """Randomized leaky ReLU: negative slopes drawn from U(lower, upper) in training, (lower + upper) / 2 in eval."""
     check_tensor_arg(input, "rrelu", "input", 1)

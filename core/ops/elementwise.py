@@ -478,7 +478,6 @@ def _where_bwd(ctx, g):
 WHERE = defop("where", F, "where(cond, x, y) -> out", backward=_where_bwd, save="inputs")
 
 
-@reg("where")
 def where(condition, input=None, other=None, *, out=None):
     """``input`` where ``condition`` else ``other`` (broadcasting; scalars allowed)."""
     if input is None and other is None:
@@ -500,6 +499,12 @@ def where(condition, input=None, other=None, *, out=None):
     if not shapes[0] == shapes[1] == shapes[2]:
         broadcast_shapes(*shapes, op="where")
     return _out(apply(WHERE, (condition, x, y), (), dt), out)
+
+
+@reg("where")
+def _where_method(self, condition, y):
+    """``Tensor.where(condition, y)`` is ``ember.where(condition, self, y)``."""
+    return where(condition, self, y)
 
 
 # --- logical (bool results for any dtype) -----------------------------------------------

@@ -1,8 +1,9 @@
 """Classification losses as ops (cross_entropy, nll_loss) and the distance functions losses build on.
 
 ``cross_entropy`` (class-index targets) is ONE op: a fused log_softmax + nll kernel with label smoothing,
-class weights and ``ignore_index``, and a closed-form backward (``softmax - smoothed one-hot``, weighted) written
-in ember ops.  ``nll_loss`` is its own op too.  Both take the input as ``(N, C, d1, ..., dk)`` and the target as
+class weights and ``ignore_index``, and a closed-form backward (``softmax - smoothed one-hot``, weighted) that is
+itself an op: a fused kernel on the first-order path, its ember-op decomposition under ``create_graph``.
+``nll_loss`` is built the same way.  Both take the input as ``(N, C, d1, ..., dk)`` and the target as
 ``(N, d1, ..., dk)`` int64, a ``(C,)`` weight (ones when the caller passes none) and plain params
 ``ignore_index``, ``reduction`` ('none' | 'mean' | 'sum') and, for cross_entropy, ``label_smoothing``.
 

@@ -217,6 +217,12 @@ def adaptive_bounds(n, o):
 def adaptive_avg_pool(x, output_size):
     """Adaptive average pooling over the trailing ``len(output_size)`` dims: a matmul per dim."""
     d = len(output_size)
+    sizes = tuple(x.shape[x.ndim - d:])
+    if x.ndim == d + 2 and all(o > 0 and n % o == 0 for n, o in zip(sizes, output_size)) and \
+            x.dtype.is_floating_point and x.numel():
+        # equal windows (e.g. global pooling): the fused average pool
+        k = tuple(n // o for n, o in zip(sizes, output_size))
+        return apply(AVG_POOL, (x,), (k, k, (0,) * d, False, True, None))
     for i in range(d):
         n, o = x.shape[x.ndim - d + i], output_size[i]
         if o == n:

@@ -132,14 +132,16 @@ def test_double_backward_of_pools(rng):
     assert ember.autograd.gradgradcheck(lambda x: F.adaptive_avg_pool2d(x, (3, 4)), (x,))
 
 
-@pytest.mark.parametrize("name", ["max_pool", "max_pool_backward", "avg_pool", "avg_pool_backward"])
-def test_decompositions_run_without_kernels(name, rng, monkeypatch):
+@pytest.mark.parametrize("names", [("max_pool",), ("max_pool_backward",), ("avg_pool",), ("avg_pool_backward",),
+                                   ("max_pool", "max_pool_backward", "avg_pool", "avg_pool_backward")])
+def test_decompositions_run_without_kernels(names, rng, monkeypatch):
     monkeypatch.delenv("EMBER_STRICT", raising=False)
     x = rng.standard_normal((2, 3, 7, 6))
     results = []
     for use_kernel in (True, False):
         if not use_kernel:
-            monkeypatch.delitem(ember.zeros(1)._backend.table, name)
+            for name in names:
+                monkeypatch.delitem(ember.zeros(1)._backend.table, name)
         t = ember.tensor(x, requires_grad=True)
         v, i = F.max_pool2d(t, 3, 2, 1, dilation=(1, 2), ceil_mode=True, return_indices=True)
         a = F.avg_pool2d(t, 3, 2, 1, ceil_mode=True, count_include_pad=False)
@@ -252,3 +254,12 @@ def test_fractional_max_pool_modules_and_errors():
             lib.nn.FractionalMaxPool2d(2)
         with pytest.raises(RuntimeError, match="pool height 4 too large relative to input height 7"):
             lib.nn.functional.fractional_max_pool2d(lib.randn(2, 3, 7, 9), 4, output_size=(5, 5))
+
+
+def test_max_pool_nan_follows_torch():
+    x = np.random.default_rng(1).standard_normal((2, 3, 6, 6))
+    x[0, 0, 1, 1] = x[0, 0, 0, 0] = x[1, 2, 3, 3] = np.nan
+    v, i = F.max_pool2d(ember.tensor(x), 3, 2, 1, return_indices=True)
+    vt, it = torch.nn.functional.max_pool2d(torch.tensor(x), 3, 2, 1, return_indices=True)
+    np.testing.assert_allclose(v.numpy(), vt.numpy(), equal_nan=True)
+    np.testing.assert_array_equal(i.numpy(), it.numpy())

@@ -94,6 +94,10 @@ INTERP_CASES = [
     ((1, 2, 3, 4, 5), {"scale_factor": 1.5, "mode": "trilinear"}),
     ((2, 3, 7, 6), {"size": (3, 4), "mode": "area"}),
     ((2, 3, 7), {"size": 3, "mode": "area"}),
+    ((2, 3, 13, 17), {"size": (5, 7), "mode": "bilinear", "antialias": True}),
+    ((2, 3, 13, 17), {"scale_factor": (0.5, 2.5), "mode": "bilinear", "antialias": True, "align_corners": True}),
+    ((2, 3, 13, 17), {"size": (20, 9), "mode": "bicubic", "antialias": True}),
+    ((2, 3, 13, 17), {"scale_factor": 0.37, "mode": "bicubic", "antialias": True}),
 ]
 
 
@@ -104,7 +108,7 @@ def test_interpolate(shape, kw, dtype, rng):
             [rng.standard_normal(shape)], rng, dtype)
 
 
-@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+@pytest.mark.parametrize("mode", ["bilinear", "nearest", "bicubic"])
 @pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
 @pytest.mark.parametrize("align_corners", [False, True])
 def test_grid_sample(mode, padding_mode, align_corners, rng):
@@ -229,3 +233,23 @@ def test_errors_match_torch(fn, exc):
     with pytest.raises(exc) as ee:
         fn(ember)
     assert str(ee.value).replace("ember.", "torch.") == str(te.value)
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+@pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
+@pytest.mark.parametrize("align_corners", [False, True])
+def test_grid_sample_volumetric(mode, padding_mode, align_corners, rng):
+    x = rng.standard_normal((2, 3, 4, 5, 6))
+    grid = rng.uniform(-1.2, 1.2, (2, 3, 2, 4, 3))
+    compare(lambda a, g: F.grid_sample(a, g, mode, padding_mode, align_corners),
+            lambda a, g: torch.nn.functional.grid_sample(a, g, mode, padding_mode, align_corners),
+            [x, grid], rng)
+
+
+def test_grid_sample_shape_errors_match_torch():
+    for inp, grid in (((1, 4, 5, 5), (1, 3, 3, 3, 3)), ((1, 4, 5, 5), (2, 3, 3, 2))):
+        with pytest.raises(RuntimeError) as te:
+            torch.nn.functional.grid_sample(torch.ones(inp), torch.ones(grid), align_corners=False)
+        with pytest.raises(RuntimeError) as ee:
+            F.grid_sample(ember.ones(inp), ember.ones(grid), align_corners=False)
+        assert str(ee.value) == str(te.value)

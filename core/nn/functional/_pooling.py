@@ -44,6 +44,8 @@ __all__ = [
 
 
 def _batched(input, d, name, kind="max"):
+    """(batched input, was_unbatched) for a pool over ``d`` dims; the rank error reads as PyTorch's for ``kind``
+    ("max", "avg", "adaptive" (max) or "adaptive_avg")."""
     if input.ndim not in (d + 1, d + 2):
         if kind == "max" and d == 1:
             raise RuntimeError(f"max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size "

@@ -8,6 +8,7 @@ values of every sample point.
 """
 from __future__ import annotations
 
+import itertools
 import math as _m
 import struct
 import warnings
@@ -175,6 +176,37 @@ def _interp_matrix(n_in, n_out, align_corners, scale, cubic):
     return rows
 
 
+def _aa_filter(x, cubic):
+    x = abs(x)
+    if not cubic:
+        return 1.0 - x if x < 1.0 else 0.0
+    a = -0.5
+    if x < 1.0:
+        return ((a + 2.0) * x - (a + 3.0)) * x * x + 1
+    if x < 2.0:
+        return (((x - 5) * x + 8) * x - 4) * a
+    return 0.0
+
+
+def _antialias_matrix(n_in, n_out, align_corners, scale, cubic):
+    """PyTorch's anti-aliased (PIL-style) resampling weights: the filter is stretched by the downscale factor."""
+    s = _scale(n_in, n_out, align_corners, scale)
+    support = (4 if cubic else 2) * 0.5 * max(s, 1.0)
+    invscale = 1.0 / s if s >= 1.0 else 1.0
+    rows = []
+    for o in range(n_out):
+        center = s * (o + 0.5)
+        lo = max(int(center - support + 0.5), 0)
+        hi = min(int(center + support + 0.5), n_in)
+        w = [_aa_filter((j - center + 0.5) * invscale, cubic) for j in range(lo, hi)]
+        total = sum(w)
+        row = [0.0] * n_in
+        for j, v in zip(range(lo, hi), w):
+            row[j] = v / total if total != 0.0 else v
+        rows.append(row)
+    return rows
+
+
 def _along(x, dim, m):
     """Contract dim ``dim`` of ``x`` with the (out, in) matrix ``m``."""
     return (x.movedim(dim, -1) @ m.t()).movedim(-1, dim)
@@ -184,7 +216,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                 recompute_scale_factor=None, antialias=False):
     """Resize the spatial dims of (N, C, *sp) ``input`` to ``size`` or by ``scale_factor``.
 
-    Modes: nearest, nearest-exact, linear (3-D), bilinear / bicubic (4-D), trilinear (5-D), area.
+    Modes: nearest, nearest-exact, linear (3-D), bilinear / bicubic (4-D), trilinear (5-D), area;
+    ``antialias=True`` (bilinear / bicubic) low-pass filters when downsampling, as PyTorch / PIL.
     """
     d = input.ndim - 2
     modes = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "nearest-exact")
@@ -198,11 +231,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     elif align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | "
                          "bicubic | trilinear")
-    if antialias:
-        if not (mode in ("bilinear", "bicubic") and d == 2):
-            raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires "
+    if antialias and not (mode in ("bilinear", "bicubic") and d == 2):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires "
                              "a 4-D tensor as input")
-        raise NotImplementedError("interpolate(): antialias=True is not supported by ember")
     sp = list(input.shape[2:])
     if size is not None and scale_factor is not None:
         raise ValueError("only one of size or scale_factor should be defined")
@@ -253,7 +284,10 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         else:
             if not x.dtype.is_floating_point:
                 raise NotImplementedError(f"\"upsample_{mode}\" not implemented for '{x.dtype}'")
-            m = _interp_matrix(sp[i], out[i], align_corners, scales[i], mode == "bicubic")
+            if antialias:
+                m = _antialias_matrix(sp[i], out[i], align_corners, scales[i], mode == "bicubic")
+            else:
+                m = _interp_matrix(sp[i], out[i], align_corners, scales[i], mode == "bicubic")
             x = _along(x, dim, tensor(m, dtype=x.dtype, device=x.device))
     return x
 
@@ -309,17 +343,26 @@ def _source_coord(coord, size, padding_mode, align_corners):
     return c
 
 
-def _gather_2d(flat, ix, iy, h, w):
-    """Values of (N, C, H*W) ``flat`` at integer coords (N, Ho, Wo); zero outside the image."""
+def _gather_nd(flat, coords, sizes):
+    """Values of (N, C, prod(sizes)) ``flat`` at integer coords (one (N, *out) tensor per spatial dim);
+    zero outside the volume."""
     n, c = flat.shape[0], flat.shape[1]
-    valid = (ix >= 0) & (ix <= w - 1) & (iy >= 0) & (iy <= h - 1)
-    idx = (iy.clamp(0, h - 1) * w + ix.clamp(0, w - 1)).reshape(n, 1, -1).expand(n, c, -1)
-    vals = gather(flat, 2, idx).reshape((n, c) + tuple(ix.shape[1:]))
+    valid = None
+    idx = None
+    for ci, size in zip(coords, sizes):
+        ok = (ci >= 0) & (ci <= size - 1)
+        valid = ok if valid is None else valid & ok
+        cc = ci.clamp(0, size - 1)
+        idx = cc if idx is None else idx * size + cc
+    out_shape = tuple(coords[0].shape[1:])
+    vals = gather(flat, 2, idx.reshape(n, 1, -1).expand(n, c, -1)).reshape((n, c) + out_shape)
     return vals * valid.unsqueeze(1).to(flat.dtype)
 
 
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
-    """Sample (N, C, H, W) ``input`` at the normalised (x, y) points of (N, Ho, Wo, 2) ``grid``."""
+    """Sample (N, C, H, W) ``input`` at the normalised (x, y) points of (N, Ho, Wo, 2) ``grid``
+    (or (N, C, D, H, W) input at (x, y, z) points of an (N, Do, Ho, Wo, 3) grid; 'bilinear' is then
+    trilinear).  Modes: bilinear, nearest, bicubic (4-D only); padding: zeros, border, reflection."""
     if mode not in ("bilinear", "nearest", "bicubic"):
         raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', "
                          f"but got: '{mode}'")
@@ -331,35 +374,68 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
                       "Please specify align_corners=True if the old behavior is desired. See the documentation of "
                       "grid_sample for details.", stacklevel=2)
         align_corners = False
-    if input.ndim != 4 or grid.ndim != 4:
-        raise NotImplementedError(f"grid_sample(): ember supports 4-D input and grid only, got input of size "
-                                  f"{list(input.shape)} and grid of size {list(grid.shape)}")
+    d = input.ndim - 2
+    if grid.shape[-1] != d:
+        raise RuntimeError(f"grid_sampler(): expected grid to have size {d} in last dimension, but got grid with "
+                           f"sizes {list(grid.shape)}")
     if grid.shape[0] != input.shape[0]:
         raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size, but got input with "
                            f"sizes {list(input.shape)} and grid with sizes {list(grid.shape)}")
-    if grid.shape[-1] != 2:
-        raise RuntimeError(f"grid_sampler(): expected grid to have size 2 in last dimension, but got grid with "
-                           f"sizes {list(grid.shape)}")
-    if mode == "bicubic":
-        raise NotImplementedError("grid_sample(): mode='bicubic' is not supported by ember")
+    if input.ndim not in (4, 5) or grid.ndim != input.ndim:
+        raise RuntimeError(f"grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but "
+                           f"got input with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}")
+    if mode == "bicubic" and d != 2:
+        raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
     if grid.dtype is not input.dtype:
         raise RuntimeError(f"grid_sampler(): expected input and grid to have the same dtype, but input has "
                            f"{input.dtype} and grid has {grid.dtype}")
-    n, c, h, w = input.shape
-    ix = _source_coord(grid[..., 0], w, padding_mode, align_corners)
-    iy = _source_coord(grid[..., 1], h, padding_mode, align_corners)
-    flat = input.reshape(n, c, h * w)
+    n, c = input.shape[0], input.shape[1]
+    sizes = tuple(input.shape[2:])
+    flat = input.reshape(n, c, -1)
+    if mode == "bicubic":
+        return _grid_sample_bicubic(flat, grid, sizes, padding_mode, align_corners)
+    # grid[..., 0] indexes the last (width) dim, grid[..., 1] the one before, ...
+    src = [_source_coord(grid[..., d - 1 - i], sizes[i], padding_mode, align_corners) for i in range(d)]
     if mode == "nearest":
-        return _gather_2d(flat, ix.detach().round().long(), iy.detach().round().long(), h, w)
-    x0f, y0f = ix.detach().floor(), iy.detach().floor()
-    x0, y0 = x0f.long(), y0f.long()
-    wx1, wy1 = ix - x0f, iy - y0f
-    wx0, wy0 = 1 - wx1, 1 - wy1
+        return _gather_nd(flat, [s.detach().round().long() for s in src], sizes)
+    lows = [s.detach().floor() for s in src]
+    fracs = [s - lo for s, lo in zip(src, lows)]
+    lows = [lo.long() for lo in lows]
     out = None
-    for xi, yi, wgt in ((x0, y0, wx0 * wy0), (x0 + 1, y0, wx1 * wy0), (x0, y0 + 1, wx0 * wy1),
-                        (x0 + 1, y0 + 1, wx1 * wy1)):
-        term = _gather_2d(flat, xi, yi, h, w) * wgt.unsqueeze(1)
+    for corner in itertools.product((0, 1), repeat=d):
+        weight = None
+        for f, bit in zip(fracs, corner):
+            w = f if bit else 1 - f
+            weight = w if weight is None else weight * w
+        term = _gather_nd(flat, [lo + bit for lo, bit in zip(lows, corner)], sizes) * weight.unsqueeze(1)
         out = term if out is None else out + term
+    return out
+
+
+def _grid_sample_bicubic(flat, grid, sizes, padding_mode, align_corners):
+    """PyTorch's bicubic grid sampling: 4x4 taps around the unnormalised point, each tap's integer coordinate
+    mapped through the padding mode, cubic-convolution weights (A = -0.75) from the fractional offsets."""
+    h, w = sizes
+    ix = _unnormalize(grid[..., 0], w, align_corners)
+    iy = _unnormalize(grid[..., 1], h, align_corners)
+    x0, y0 = ix.detach().floor(), iy.detach().floor()
+    wx, wy = _cubic_weights(ix - x0), _cubic_weights(iy - y0)
+
+    def tap(c0, off, size):
+        c = c0 + off
+        if padding_mode == "border":
+            c = c.clamp(0, size - 1)
+        elif padding_mode == "reflection":
+            c = _reflect(c, 0, 2 * (size - 1)) if align_corners else _reflect(c, -1, 2 * size - 1)
+            c = c.clamp(0, size - 1)
+        return c.long()
+    xs = [tap(x0, off, w) for off in (-1, 0, 1, 2)]
+    ys = [tap(y0, off, h) for off in (-1, 0, 1, 2)]
+    out = None
+    for i in range(4):
+        for j in range(4):
+            term = _gather_nd(flat, [ys[i], xs[j]], sizes) * (wy[i] * wx[j]).unsqueeze(1)
+            out = term if out is None else out + term
     return out
 
 

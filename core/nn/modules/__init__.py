@@ -5,7 +5,7 @@ import importlib
 
 SUBMODULES = ("module", "container", "linear", "activation", "loss", "conv", "pooling", "padding", "upsampling",
               "normalization", "batchnorm", "instancenorm", "dropout", "sparse", "rnn", "transformer", "distance", "pixelshuffle", "fold",
-              "flatten", "channelshuffle")
+              "flatten", "channelshuffle", "lazy_norm", "data_parallel")
 
 __all__ = []
 for _name in SUBMODULES:

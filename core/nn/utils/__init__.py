@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import importlib
 
-from . import rnn  # noqa: F401
+from . import rnn, parametrize, parametrizations, stateless  # noqa: F401  (namespaces, not re-exported)
 
-SUBMODULES = ("clip_grad", "convert_parameters")
+SUBMODULES = ("clip_grad", "convert_parameters", "weight_norm", "spectral_norm", "fusion", "init", "memory_format")
 
-__all__ = ["rnn"]
+__all__ = ["rnn", "parametrize", "parametrizations", "stateless"]
 for _name in SUBMODULES:
     _mod = importlib.import_module(f"{__name__}.{_name}")
     for _sym in getattr(_mod, "__all__", ()):

@@ -1,0 +1,259 @@
+"""Issue-3 model benchmarks: ember (NumPy backend) vs PyTorch CPU, side by side in one run.
+
+    python benchmarks/nn_training.py [--quick] [--threads N] [--models mlp,cnn,...] [--check]
+
+Each (framework, model) pair runs in its own worker subprocess with OMP_NUM_THREADS,
+OPENBLAS_NUM_THREADS and MKL_NUM_THREADS set to the same N before numpy/torch are
+imported (and ``set_num_threads(N)``), so both frameworks get the same BLAS threads
+and each peak RSS (``ru_maxrss``) belongs to one framework and one model.  Both
+workers of a model build it and warm up, then the driver has them run single steps
+in alternation (ember, torch, torch, ember, ...) until ``--steps`` rounds or the time
+budget is spent (never fewer than 3): a change of load on a shared machine hits both
+alike.  Reported: min and median ms/step, throughput ratio ember/torch (torch time /
+ember time) from the minima and as the median of the per-round ratios, peak RSS of
+each process and its ratio, and for ember the tracemalloc peak of one step (NumPy
+reports its buffers to tracemalloc).
+``--check`` exits 1 when a throughput or memory target is missed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FRAMEWORKS = ("ember", "torch")
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
+               "NUMEXPR_NUM_THREADS")
+# (warm-up steps, max timed rounds, seconds of timed steps per framework) for each mode
+PLANS = {"default": (2, 20, 12.0), "quick": (1, 5, 4.0)}
+
+
+# --------------------------------------------------------------------------- worker (one subprocess)
+
+def _rss_mib() -> float:
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def worker(framework: str, model: str, threads: int, warmup: int) -> None:
+    """Build ``model`` and answer the driver: one JSON line per command read from stdin.
+
+    ``step`` -> {"t": seconds of one step}; ``done`` -> peak RSS (and for ember the tracemalloc peak
+    of one more step), then exit.  The first line, written after the warm-up, reports the RSS so far.
+    """
+    import warnings
+    warnings.filterwarnings("ignore")
+    sys.path.insert(0, HERE)
+    from models import CASES
+
+    def reply(obj):
+        sys.stdout.write(json.dumps(obj) + "\n")
+        sys.stdout.flush()
+
+    fw = __import__(framework)
+    fw.set_num_threads(threads)
+    rss_import = _rss_mib()
+    case = CASES[model](fw)
+    rss_built = _rss_mib()
+    for _ in range(warmup):
+        case.step()
+    reply({"rss_import": rss_import, "rss_built": rss_built, "description": case.description,
+           "batch": case.batch, "threads": fw.get_num_threads()})
+    for line in sys.stdin:
+        if line.strip() == "step":
+            t0 = time.perf_counter()
+            case.step()
+            reply({"t": time.perf_counter() - t0})
+            continue
+        result = {"rss_peak": _rss_mib()}
+        if framework == "ember":  # torch's allocator is invisible to tracemalloc, so ember only
+            import tracemalloc
+            tracemalloc.start()
+            case.step()
+            result["traced_peak"] = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+        reply(result)
+        return
+
+
+# --------------------------------------------------------------------------- driver
+
+class Worker:
+    """A worker subprocess for one framework and model, with the thread variables pinned."""
+
+    def __init__(self, framework: str, model: str, threads: int, warmup: int):
+        env = dict(os.environ)
+        env.update({var: str(threads) for var in THREAD_VARS})
+        env["PYTHONWARNINGS"] = "ignore"
+        cmd = [sys.executable, os.path.abspath(__file__), "--worker", framework, model,
+               "--threads", str(threads), "--warmup", str(warmup)]
+        self.proc = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+        self.info = self._read()
+
+    def _read(self) -> dict:
+        line = self.proc.stdout.readline()
+        if not line:
+            self.proc.wait()
+            tail = self.proc.stderr.read().strip().splitlines()[-1:] or ["(no output)"]
+            raise RuntimeError(tail[0][:200])
+        return json.loads(line)
+
+    def ask(self, command: str) -> dict:
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+        return self._read()
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+
+
+def run_model(model: str, threads: int, plan: str) -> dict:
+    """Time ``model`` in both frameworks, alternating single steps (ember, torch, torch, ember, ...).
+
+    Both workers stay alive, but only one computes at a time; a change of load on the machine
+    then hits both frameworks alike, and each round gives a paired torch/ember time ratio.
+    """
+    warmup, max_steps, budget = PLANS[plan]
+    res, workers = {}, {}
+    try:
+        for fw in FRAMEWORKS:  # start one after the other: imports and warm-ups are not timed
+            try:
+                workers[fw] = Worker(fw, model, threads, warmup)
+                res[fw] = dict(workers[fw].info, times=[])
+            except RuntimeError as err:
+                res[fw] = {"error": str(err)}
+        live = list(workers)
+        start = time.perf_counter()
+        rounds = 0
+        while live and rounds < max_steps and (rounds < 3 or time.perf_counter() - start < 2 * budget):
+            for fw in (live if rounds % 2 == 0 else live[::-1]):
+                res[fw]["times"].append(workers[fw].ask("step")["t"])
+            rounds += 1
+        for fw in live:
+            res[fw].update(workers[fw].ask("done"))
+    except RuntimeError as err:  # a worker died mid-run
+        for fw in workers:
+            res[fw].setdefault("rss_peak", None)
+            if workers[fw].proc.poll() is not None:
+                res[fw] = {"error": str(err)}
+    finally:
+        for w in workers.values():
+            w.close()
+    return res
+
+
+def summarize(model: str, res: dict) -> dict:
+    from models import MEMORY_TARGET, TARGETS
+    e, t = res["ember"], res["torch"]
+    row = {"model": model, "target": TARGETS[model]}
+    for fw, r in res.items():
+        if "error" in r:
+            continue
+        row[fw + "_min"] = min(r["times"]) * 1e3
+        row[fw + "_med"] = statistics.median(r["times"]) * 1e3
+        row[fw + "_n"] = len(r["times"])
+        row[fw + "_rss"] = r["rss_peak"]
+        row[fw + "_rss_step"] = r["rss_peak"] - r["rss_built"]
+    if "error" not in e and "error" not in t:
+        row["ratio_min"] = row["torch_min"] / row["ember_min"]
+        row["ratio_med"] = statistics.median(te / ee for te, ee in zip(t["times"], e["times"]))
+        row["mem_ratio"] = row["ember_rss"] / row["torch_rss"]
+        row["mem_step_ratio"] = row["ember_rss_step"] / max(row["torch_rss_step"], 1.0)
+        row["traced_peak"] = e.get("traced_peak")
+        row["ok_speed"] = row["ratio_min"] >= TARGETS[model]
+        row["ok_mem"] = row["mem_ratio"] <= MEMORY_TARGET
+    return row
+
+
+def print_table(rows: list, threads: int) -> None:
+    from models import MEMORY_TARGET
+    print()
+    print(f"Summary (BLAS/OpenMP threads pinned to {threads} for both frameworks; ms/step min / median; "
+          f"ratio = ember throughput / torch throughput; memory = peak RSS of each subprocess)")
+    head = (f"{'model':<15} {'ember ms':>17} {'torch ms':>17} {'ratio':>11} {'target':>6}  "
+            f"{'RSS MiB e/t':>13} {'mem':>5} {'step-RSS e/t':>13} {'ok':>4}")
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        if "ratio_min" not in r:
+            print(f"{r['model']:<15} error: " + "; ".join(
+                f"{fw}: {res['error']}" for fw, res in r["_raw"].items() if "error" in res))
+            continue
+        ok = "yes" if r["ok_speed"] and r["ok_mem"] else ("spd" if not r["ok_speed"] else "") + \
+             ("mem" if not r["ok_mem"] else "")
+        print(f"{r['model']:<15} {r['ember_min']:8.1f}/{r['ember_med']:8.1f} "
+              f"{r['torch_min']:8.1f}/{r['torch_med']:8.1f} "
+              f"{r['ratio_min']:5.2f}/{r['ratio_med']:<5.2f} {r['target']:>6.1f}  "
+              f"{r['ember_rss']:6.0f}/{r['torch_rss']:<6.0f} {r['mem_ratio']:5.2f} "
+              f"{r['ember_rss_step']:6.0f}/{r['torch_rss_step']:<6.0f} {'yes' if ok == 'yes' else 'NO:' + ok:>4}")
+    print("\nratio: from the min step times / median of the per-round (paired) ratios; targets: MLP >= 0.8, "
+          f"others >= 0.4 (judged on the min); memory <= {MEMORY_TARGET}x torch's peak RSS.")
+    print("step-RSS: peak RSS minus RSS after building the model (the training step's own working memory); "
+          "torch's import alone costs more RSS than ember's, which flatters the whole-process ratio.")
+    traced = [f"{r['model']} {r['traced_peak']:.0f}" for r in rows if r.get("traced_peak") is not None]
+    if traced:
+        print("ember tracemalloc peak of one step (MiB): " + ", ".join(traced))
+
+
+def main(argv=None) -> int:
+    from models import CASES
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 1,
+                   help="BLAS/OpenMP threads for both frameworks (default: the machine's core count)")
+    p.add_argument("--quick", action="store_true", help="fewer warm-up and timed steps")
+    p.add_argument("--models", default=",".join(CASES), help="comma-separated subset of " + ",".join(CASES))
+    p.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    p.add_argument("--json", help="also write the rows to this file")
+    p.add_argument("--worker", nargs=2, metavar=("FRAMEWORK", "MODEL"), help=argparse.SUPPRESS)
+    p.add_argument("--warmup", type=int, default=2, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+
+    if args.worker:
+        worker(*args.worker, args.threads, args.warmup)
+        return 0
+
+    models = [m for m in args.models.split(",") if m]
+    unknown = [m for m in models if m not in CASES]
+    if unknown:
+        p.error(f"unknown model(s) {unknown}; choose from {list(CASES)}")
+    plan = "quick" if args.quick else "default"
+    print(f"ember vs torch CPU; threads pinned: {', '.join(THREAD_VARS)} = {args.threads}, "
+          f"torch.set_num_threads({args.threads}); plan {plan} {PLANS[plan]} "
+          f"(warm-up, max rounds, s budget per framework)")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    if args.threads > 1 and load > 0.5:
+        print(f"WARNING: 1-minute load average is {load:.1f}: other processes compete for the cores, and "
+              f"multi-threaded BLAS/OpenMP calls then stall on waking their threads (ms per call); "
+              f"timings are unreliable, compare with --threads 1")
+    rows = []
+    t_start = time.perf_counter()
+    for model in models:
+        res = run_model(model, args.threads, plan)
+        row = summarize(model, res)
+        row["_raw"] = res
+        rows.append(row)
+        desc = next((r["description"] for r in res.values() if "description" in r), model)
+        line = "  ".join(f"{fw} " + (f"{row[fw + '_min']:.1f}/{row[fw + '_med']:.1f} ms (n={row[fw + '_n']})"
+                                     if fw + "_min" in row else "ERROR " + res[fw]["error"])
+                         for fw in FRAMEWORKS)
+        print(f"{model:<15} {desc}\n{'':<15} {line}", flush=True)
+    print_table(rows, args.threads)
+    print(f"total wall time {time.perf_counter() - t_start:.0f} s")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump([{k: v for k, v in r.items()} for r in rows], f, indent=1)
+    if args.check:
+        return 0 if all(r.get("ok_speed") and r.get("ok_mem") for r in rows) else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
