@@ -27,6 +27,11 @@ from . import _tensor_methods  # noqa: F401  (binds methods onto Tensor)
 from . import autograd, backends, cuda, linalg
 from . import nn
 from . import optim, amp
+from . import serialization
+from . import serialization_safetensors as safetensors  # ember.safetensors.save_file / load_file
+import sys as _sys
+_sys.modules[__name__ + ".safetensors"] = safetensors  # so `import ember.safetensors` works too
+from .serialization import save, load
 # torch.<name> spellings of functional ops whose torch signature matches ember.nn.functional's
 globals().update({_n: getattr(nn.functional, _n) for _n in (
     "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "conv_tbc",
