@@ -21,11 +21,12 @@ from typing import Callable
 
 @dataclass
 class Case:
-    """One benchmark workload: ``step()`` runs one step; ``description`` names it."""
+    """One benchmark workload: ``step()`` runs one step on ``model``; ``description`` names it."""
 
     step: Callable[[], None]
     description: str
     batch: int
+    model: object = None
 
 
 def _train_step(model, optimizer, loss_fn, x, y):
@@ -51,7 +52,7 @@ def mlp(torch) -> Case:
     x = torch.randn(128, 784)
     y = torch.randint(0, 10, (128,))
     return Case(_train_step(model, opt, F.cross_entropy, x, y),
-                "MLP 784-512-256-10 train, SGD(momentum=0.9), batch 128", 128)
+                "MLP 784-512-256-10 train, SGD(momentum=0.9), batch 128", 128, model)
 
 
 # --------------------------------------------------------------------------- 2. MNIST CNN
@@ -94,7 +95,7 @@ def cnn(torch) -> Case:
     x = torch.randn(64, 1, 28, 28)
     y = torch.randint(0, 10, (64,))
     return Case(_train_step(model, opt, F.nll_loss, x, y),
-                "MNIST CNN train (pytorch/examples), Adadelta(lr=1.0), batch 64", 64)
+                "MNIST CNN train (pytorch/examples), Adadelta(lr=1.0), batch 64", 64, model)
 
 
 # --------------------------------------------------------------------------- 3. ResNet-18
@@ -160,7 +161,7 @@ def resnet_infer(torch) -> Case:
     def step():
         with torch.no_grad():
             model(x)
-    return Case(step, "ResNet-18 (32x32) inference, eval mode, batch 32", 32)
+    return Case(step, "ResNet-18 (32x32) inference, eval mode, batch 32", 32, model)
 
 
 def resnet_train(torch) -> Case:
@@ -171,7 +172,7 @@ def resnet_train(torch) -> Case:
     x = torch.randn(32, 3, 32, 32)
     y = torch.randint(0, 10, (32,))
     return Case(_train_step(model, opt, F.cross_entropy, x, y),
-                "ResNet-18 (32x32) train, SGD(momentum=0.9), batch 32", 32)
+                "ResNet-18 (32x32) train, SGD(momentum=0.9), batch 32", 32, model)
 
 
 # --------------------------------------------------------------------------- 4. LSTM
@@ -195,7 +196,7 @@ def lstm(torch) -> Case:
     x = torch.randn(32, 50, 128)
     y = torch.randint(0, 1000, (32,))
     return Case(_train_step(model, opt, F.cross_entropy, x, y),
-                "LSTM(128->256, seq 50, batch_first) + Linear(256,1000) train, Adam, batch 32", 32)
+                "LSTM(128->256, seq 50, batch_first) + Linear(256,1000) train, Adam, batch 32", 32, model)
 
 
 # --------------------------------------------------------------------------- 5. Transformer
@@ -220,7 +221,7 @@ def transformer(torch) -> Case:
     y = torch.randint(0, 10, (16,))
     return Case(_train_step(model, opt, F.cross_entropy, x, y),
                 "TransformerEncoder 2x(d256, 4 heads, ff 1024, batch_first) + mean pool + Linear, Adam, "
-                "batch 16 x seq 64", 16)
+                "batch 16 x seq 64", 16, model)
 
 
 # name -> builder; TARGETS: minimum ember/torch throughput ratio

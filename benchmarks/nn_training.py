@@ -83,6 +83,43 @@ def worker(framework: str, model: str, threads: int, warmup: int) -> None:
 
 # --------------------------------------------------------------------------- driver
 
+# a small input for each model, for the parity check
+PARITY_INPUTS = {"mlp": (4, 784), "cnn": (4, 1, 28, 28), "resnet18_infer": (2, 3, 32, 32),
+                 "resnet18_train": (2, 3, 32, 32), "lstm": (2, 50, 128), "transformer": (2, 64, 256)}
+
+
+def verify_parity(models, atol=1e-4) -> bool:
+    """Check that ember and torch build the same networks: equal state_dict keys and shapes, and with
+    torch's weights loaded into ember, equal eval-mode outputs (within ``atol``).  One process, both
+    frameworks: a correctness check, not a measurement."""
+    import warnings
+    warnings.filterwarnings("ignore")
+    import numpy as np
+    import torch
+    import ember
+    from models import CASES
+
+    ok = True
+    for name in models:
+        e, t = CASES[name](ember).model, CASES[name](torch).model
+        keys_e = [(k, tuple(v.shape)) for k, v in e.state_dict().items()]
+        keys_t = [(k, tuple(v.shape)) for k, v in t.state_dict().items()]
+        e.load_state_dict({k: ember.tensor(v.detach().numpy()) for k, v in t.state_dict().items()})
+        e.eval()
+        t.eval()
+        x = np.random.default_rng(0).standard_normal(PARITY_INPUTS[name]).astype(np.float32)
+        with torch.no_grad():
+            out_t = t(torch.from_numpy(x)).numpy()
+        with ember.no_grad():
+            out_e = e(ember.tensor(x)).numpy()
+        diff = float(np.abs(out_t - out_e).max())
+        good = keys_e == keys_t and diff <= atol
+        ok &= good
+        print(f"parity {name:<15} {len(keys_e)} state_dict entries {'equal' if keys_e == keys_t else 'DIFFER'}, "
+              f"max |ember - torch| of eval outputs {diff:.2e}  {'ok' if good else 'FAILED'}")
+    return ok
+
+
 class Worker:
     """A worker subprocess for one framework and model, with the thread variables pinned."""
 
@@ -212,6 +249,8 @@ def main(argv=None) -> int:
     p.add_argument("--models", default=",".join(CASES), help="comma-separated subset of " + ",".join(CASES))
     p.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     p.add_argument("--json", help="also write the rows to this file")
+    p.add_argument("--verify", action="store_true",
+                   help="first check that both frameworks build the same networks (state_dict, outputs)")
     p.add_argument("--worker", nargs=2, metavar=("FRAMEWORK", "MODEL"), help=argparse.SUPPRESS)
     p.add_argument("--warmup", type=int, default=2, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -225,6 +264,9 @@ def main(argv=None) -> int:
     if unknown:
         p.error(f"unknown model(s) {unknown}; choose from {list(CASES)}")
     plan = "quick" if args.quick else "default"
+    if args.verify and not verify_parity(models):
+        print("parity check failed: the two frameworks do not run the same networks")
+        return 1
     print(f"ember vs torch CPU; threads pinned: {', '.join(THREAD_VARS)} = {args.threads}, "
           f"torch.set_num_threads({args.threads}); plan {plan} {PLANS[plan]} "
           f"(warm-up, max rounds, s budget per framework)")

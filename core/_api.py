@@ -44,9 +44,16 @@ _threads = [os.cpu_count() or 1]
 
 def set_num_threads(n: int) -> None:
     """Threads the CPU backends may use (honoured by backends that run threaded kernels)."""
-    if n < 1:
-        raise ValueError(f"set_num_threads expects a positive integer, got {n}")
+    if not isinstance(n, int) or n < 1:
+        raise ValueError(f"set_num_threads expects a positive integer, got {n!r}")
     _threads[0] = n
+    from .backends._discovery import all_backends
+    for b in all_backends().values():
+        if b.available:
+            b.ensure_loaded()
+            k = b.table.get("set_num_threads")
+            if k is not None:
+                k(n)
 
 
 def get_num_threads() -> int:

@@ -6,6 +6,9 @@ import numpy as np
 from ._dtypes import FROM_NP, TO_NP
 
 
+_LIMITS = [None]  # keeps the active threadpoolctl limiter alive
+
+
 def kernels(xp):
     nd = xp.ndarray
     asarray = xp.asarray
@@ -119,7 +122,14 @@ def kernels(xp):
 
     TO_NP_HALF = (np.dtype(np.float16), TO_NP[_bf16()])
 
+    def set_num_threads(n):
+        # NumPy's BLAS (OpenBLAS/MKL) thread pool; threadpoolctl is a dependency of this backend
+        if xp is np:
+            from threadpoolctl import threadpool_limits
+            _LIMITS[0] = threadpool_limits(limits=n, user_api="blas")
+
     return {
+        "set_num_threads": set_num_threads,
         "from_list": from_list, "from_array": from_array, "dtype_of": dtype_of, "to_list": to_list,
         "item": item, "to_numpy": to_numpy, "strides": strides, "is_contiguous": is_contiguous,
         "data_ptr": data_ptr, "storage_offset": storage_offset, "shares_memory": shares_memory,

@@ -45,6 +45,8 @@ TO_DTYPE = defop("to_dtype", F, "to_dtype(x, dtype) -> out", backward=_to_dtype_
 CLONE = defop("clone", F, "clone(x) -> out", backward=lambda ctx, g: (g,),
               doc="a contiguous copy")
 COPY_ = defop("copy_", F, "copy_(dst, src) -> dst", doc="write src (broadcast, same dtype) into dst in place")
+SET_NUM_THREADS = defop("set_num_threads", F, "set_num_threads(n) -> None",
+                        doc="optional: limit the threads the backend's kernels (e.g. its BLAS) use")
 TO_BACKEND = defop("to_backend", F, "to_backend(x, backend_name) -> out",
                    doc="optional fast path to move an array to another backend (default: via NumPy)")
 
