@@ -15,8 +15,8 @@ profiles ember's steps with cProfile.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 @dataclass

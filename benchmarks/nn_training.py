@@ -5,15 +5,17 @@
 Each (framework, model) pair runs in its own worker subprocess with OMP_NUM_THREADS,
 OPENBLAS_NUM_THREADS and MKL_NUM_THREADS set to the same N before numpy/torch are
 imported (and ``set_num_threads(N)``), so both frameworks get the same BLAS threads
-and each peak RSS (``ru_maxrss``) belongs to one framework and one model.  Both
-workers of a model build it and warm up, then the driver has them run single steps
-in alternation (ember, torch, torch, ember, ...) until ``--steps`` rounds or the time
-budget is spent (never fewer than 3): a change of load on a shared machine hits both
-alike.  Reported: min and median ms/step, throughput ratio ember/torch (torch time /
+and each peak RSS (VmHWM: ``ru_maxrss`` without the part that survives exec) belongs
+to one framework and one model.  Both workers of a model build it and warm up, then
+the driver has them run single steps in alternation (ember, torch, torch, ember, ...)
+for 20 rounds (5 with ``--quick``) or until the time budget is spent (never fewer than
+3): a change of load on a shared machine hits both alike.  Reported: min and median ms/step, throughput ratio ember/torch (torch time /
 ember time) from the minima and as the median of the per-round ratios, peak RSS of
 each process and its ratio, and for ember the tracemalloc peak of one step (NumPy
 reports its buffers to tracemalloc).
-``--check`` exits 1 when a throughput or memory target is missed.
+``--check`` exits 1 when a throughput or memory target is missed; ``--verify`` first
+checks that both frameworks build the same networks (state_dict keys and shapes, and
+equal eval outputs with torch's weights loaded into ember).
 """
 from __future__ import annotations
 
@@ -36,8 +38,20 @@ PLANS = {"default": (2, 20, 12.0), "quick": (1, 5, 4.0)}
 # --------------------------------------------------------------------------- worker (one subprocess)
 
 def _rss_mib() -> float:
+    """Peak RSS of this process in MiB: VmHWM on Linux, else ``ru_maxrss``.
+
+    ``getrusage(RUSAGE_SELF).ru_maxrss`` survives exec on Linux, so a worker would inherit the driver's
+    peak at spawn time; VmHWM belongs to the process's own address space."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     import resource
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes on macOS, kilobytes elsewhere
 
 
 def worker(framework: str, model: str, threads: int, warmup: int) -> None:
@@ -94,9 +108,10 @@ def verify_parity(models, atol=1e-4) -> bool:
     frameworks: a correctness check, not a measurement."""
     import warnings
     warnings.filterwarnings("ignore")
+    import ember
     import numpy as np
     import torch
-    import ember
+
     from models import CASES
 
     ok = True
@@ -176,11 +191,9 @@ def run_model(model: str, threads: int, plan: str) -> dict:
             rounds += 1
         for fw in live:
             res[fw].update(workers[fw].ask("done"))
-    except RuntimeError as err:  # a worker died mid-run
-        for fw in workers:
-            res[fw].setdefault("rss_peak", None)
-            if workers[fw].proc.poll() is not None:
-                res[fw] = {"error": str(err)}
+    except RuntimeError as err:  # a worker died mid-run: no comparison for this model
+        for fw, w in workers.items():
+            res[fw] = {"error": str(err) if w.proc.poll() is not None else "stopped: the other worker failed"}
     finally:
         for w in workers.values():
             w.close()

@@ -58,6 +58,7 @@ def main(argv=None) -> int:
     warnings.filterwarnings("ignore")
     sys.path.insert(0, HERE)
     import ember
+
     from models import CASES
 
     stats = kernel_timer(ember) if args.kernels else None

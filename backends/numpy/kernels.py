@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import importlib
 
-FAMILIES = ("creation", "elementwise", "math", "reduce", "movement", "joining", "indexing", "linalg", "decomp", "sort", "random", "special", "attention", "rnn", "activation", "loss", "norm", "embedding", "conv", "optim", "pool", "serialization_ops")
+FAMILIES = ("creation", "elementwise", "math", "reduce", "movement", "joining", "indexing", "linalg", "decomp",
+            "sort", "random", "special", "attention", "rnn", "activation", "loss", "norm", "embedding", "conv",
+            "optim", "pool", "serialization_ops")
 
 
 def all_kernels() -> dict:
