@@ -23,7 +23,6 @@ class _StateDictMixin:
     def set_extra_state(self, state: Any) -> None:
         raise RuntimeError("Reached a code path in Module.set_extra_state() that should never be called.")
 
-    # --- attribute protocol -----------------------------------------------------------------------------
     # --- state dict ------------------------------------------------------------------------------------
     def register_state_dict_pre_hook(self, hook):
         handle = RemovableHandle(self._state_dict_pre_hooks)
