@@ -65,6 +65,13 @@ def kernels(xp):
                 g = g + p * wd
         return g
 
+    def moments_(p, g, m, v, lr, beta1, beta2, wd, decoupled, maximize):
+        """Adam/NAdam/RAdam: (decoupled) weight decay and the moment updates, in place; the gradient used."""
+        g = decay(p, g, lr, wd, decoupled, maximize)
+        lerp_(m, g, 1 - beta1)
+        ema_sq_(v, g, beta2)
+        return g
+
     def sgd_step(p, g, buf, lr, momentum, dampening, nesterov, wd, maximize, first_step):
         g = grad_in(p, g, wd, maximize)
         if momentum != 0:
@@ -77,9 +84,7 @@ def kernels(xp):
         p -= g * lr
 
     def adam_step(p, g, m, v, vmax, lr, beta1, beta2, eps, wd, amsgrad, maximize, decoupled, step):
-        g = decay(p, g, lr, wd, decoupled, maximize)
-        lerp_(m, g, 1 - beta1)
-        ema_sq_(v, g, beta2)
+        g = moments_(p, g, m, v, lr, beta1, beta2, wd, decoupled, maximize)
         step_size = lr / (1 - beta1 ** step)
         bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
         if amsgrad:
@@ -101,18 +106,14 @@ def kernels(xp):
 
     def nadam_step(p, g, m, v, lr, beta1, beta2, eps, wd, decoupled, maximize, step, mu, mu_next, mu_product,
                    mu_product_next):
-        g = decay(p, g, lr, wd, decoupled, maximize)
-        lerp_(m, g, 1 - beta1)
-        ema_sq_(v, g, beta2)
+        g = moments_(p, g, m, v, lr, beta1, beta2, wd, decoupled, maximize)
         denom = xp.sqrt(v / (1 - beta2 ** step))
         denom += eps
         p += g * (-lr * (1.0 - mu) / (1.0 - mu_product)) / denom
         p += m * ((-lr * mu_next) / (1.0 - mu_product_next)) / denom
 
     def radam_step(p, g, m, v, lr, beta1, beta2, eps, wd, decoupled, maximize, step):
-        g = decay(p, g, lr, wd, decoupled, maximize)
-        lerp_(m, g, 1 - beta1)
-        ema_sq_(v, g, beta2)
+        g = moments_(p, g, m, v, lr, beta1, beta2, wd, decoupled, maximize)
         update = m / (1 - beta1 ** step)
         update *= lr
         bias_correction2 = 1 - beta2 ** step

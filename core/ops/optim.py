@@ -44,6 +44,21 @@ def _lerp(start, end, weight):
     return end - (end - start) * (1 - weight)
 
 
+def _adam_moments(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, weight_decay, decoupled_weight_decay,
+                  maximize):
+    """The start shared by Adam, NAdam and RAdam: maximize, (decoupled) weight decay and the first and second
+    moment updates; returns (param, grad, exp_avg, exp_avg_sq)."""
+    g = -grad if maximize else grad
+    if weight_decay != 0:
+        if decoupled_weight_decay:
+            param = param * (1 - lr * weight_decay)
+        else:
+            g = g + param * weight_decay
+    exp_avg = _lerp(exp_avg, g, 1 - beta1)
+    exp_avg_sq = exp_avg_sq * beta2 + g * (1 - beta2) * g
+    return param, g, exp_avg, exp_avg_sq
+
+
 # --- decompositions -----------------------------------------------------------------------------
 
 def _sgd(param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, maximize, first_step):
@@ -56,14 +71,8 @@ def _sgd(param, grad, buf, lr, momentum, dampening, nesterov, weight_decay, maxi
 
 def _adam(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, lr, beta1, beta2, eps, weight_decay, amsgrad,
           maximize, decoupled_weight_decay, step):
-    g = -grad if maximize else grad
-    if weight_decay != 0:
-        if decoupled_weight_decay:
-            param = param * (1 - lr * weight_decay)
-        else:
-            g = g + param * weight_decay
-    exp_avg = _lerp(exp_avg, g, 1 - beta1)
-    exp_avg_sq = exp_avg_sq * beta2 + g * (1 - beta2) * g
+    param, _, exp_avg, exp_avg_sq = _adam_moments(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, weight_decay,
+                                                  decoupled_weight_decay, maximize)
     bias_correction1 = 1 - beta1 ** step
     bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
     if amsgrad:
@@ -84,14 +93,8 @@ def _adamax(param, grad, exp_avg, exp_inf, lr, beta1, beta2, eps, weight_decay, 
 
 def _nadam(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay,
            maximize, step, mu, mu_next, mu_product, mu_product_next):
-    g = -grad if maximize else grad
-    if weight_decay != 0:
-        if decoupled_weight_decay:
-            param = param * (1 - lr * weight_decay)
-        else:
-            g = g + param * weight_decay
-    exp_avg = _lerp(exp_avg, g, 1 - beta1)
-    exp_avg_sq = exp_avg_sq * beta2 + g * (1 - beta2) * g
+    param, g, exp_avg, exp_avg_sq = _adam_moments(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, weight_decay,
+                                                  decoupled_weight_decay, maximize)
     denom = (exp_avg_sq / (1 - beta2 ** step)).sqrt() + eps
     param = param + g * (-lr * (1.0 - mu) / (1.0 - mu_product)) / denom
     param = param + exp_avg * ((-lr * mu_next) / (1.0 - mu_product_next)) / denom
@@ -110,14 +113,8 @@ def _radam_rect(beta2, step):
 
 def _radam(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay,
            maximize, step):
-    g = -grad if maximize else grad
-    if weight_decay != 0:
-        if decoupled_weight_decay:
-            param = param * (1 - lr * weight_decay)
-        else:
-            g = g + param * weight_decay
-    exp_avg = _lerp(exp_avg, g, 1 - beta1)
-    exp_avg_sq = exp_avg_sq * beta2 + g * (1 - beta2) * g
+    param, _, exp_avg, exp_avg_sq = _adam_moments(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, weight_decay,
+                                                  decoupled_weight_decay, maximize)
     corrected = exp_avg / (1 - beta1 ** step)
     rectified, rect = _radam_rect(beta2, step)
     if rectified:

@@ -6,11 +6,8 @@ from ._common import (
     check_lr,
     check_nonneg,
     closure_loss,
-    grads_of,
-    increment,
     lr_of,
-    scalar_tensor,
-    zeros_like,
+    params_with_state,
 )
 from .optimizer import Optimizer, _use_grad
 
@@ -18,6 +15,8 @@ __all__ = ["Adadelta"]
 
 
 class Adadelta(Optimizer):
+    _group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False), ("capturable", False))
+
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
                  maximize=False, differentiable=False):
         check_lr(lr)
@@ -29,24 +28,12 @@ class Adadelta(Optimizer):
                         "foreach": foreach, "differentiable": differentiable}
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            for k, v in (("foreach", None), ("maximize", False), ("differentiable", False), ("capturable", False)):
-                group.setdefault(k, v)
-
     @_use_grad
     def step(self, closure=None):
         loss = closure_loss(closure)
         for group in self.param_groups:
             lr = lr_of(group)
-            for p, g in grads_of(group, "Adadelta"):
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = scalar_tensor(0.0)
-                    state["square_avg"] = zeros_like(p)
-                    state["acc_delta"] = zeros_like(p)
-                increment(state)
+            for p, g, state, _ in params_with_state(self, group, "Adadelta", ("square_avg", "acc_delta")):
                 adadelta_step(p, g, state["square_avg"], state["acc_delta"], lr=lr, rho=group["rho"], eps=group["eps"],
                               weight_decay=group["weight_decay"], maximize=group["maximize"])
         return loss

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from ..ops.optim import adagrad_step
 from ._common import (
+    check_fused,
     check_lr,
     check_nonneg,
     closure_loss,
     full_like,
-    grads_of,
-    increment,
     lr_of,
+    params_with_state,
     scalar_tensor,
 )
 from .optimizer import Optimizer, _use_grad
@@ -18,6 +18,8 @@ __all__ = ["Adagrad"]
 
 
 class Adagrad(Optimizer):
+    _group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False), ("fused", None))
+
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
                  foreach=None, *, maximize=False, differentiable=False, fused=None):
         check_lr(lr)
@@ -29,22 +31,12 @@ class Adagrad(Optimizer):
                         "initial_accumulator_value": initial_accumulator_value, "foreach": foreach, "maximize": maximize,
                         "differentiable": differentiable, "fused": fused}
         super().__init__(params, defaults)
-        if fused:
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        check_fused(fused, differentiable, foreach)
         for group in self.param_groups:
             for p in group["params"]:
                 state = self.state[p]
                 state["step"] = scalar_tensor(0.0)
                 state["sum"] = full_like(p, group["initial_accumulator_value"])
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            for k, v in (("foreach", None), ("maximize", False), ("differentiable", False), ("fused", None)):
-                group.setdefault(k, v)
 
     def share_memory(self):
         """Kept for API compatibility (ember tensors have no shared-memory mode)."""
@@ -54,9 +46,7 @@ class Adagrad(Optimizer):
         loss = closure_loss(closure)
         for group in self.param_groups:
             lr = lr_of(group)
-            for p, g in grads_of(group, "Adagrad"):
-                state = self.state[p]
-                step = increment(state)
+            for p, g, state, step in params_with_state(self, group, "Adagrad"):
                 adagrad_step(p, g, state["sum"], lr=lr, lr_decay=group["lr_decay"], weight_decay=group["weight_decay"],
                              eps=group["eps"], maximize=group["maximize"], step=step)
         return loss

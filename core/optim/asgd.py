@@ -6,19 +6,24 @@ from ._common import (
     check_lr,
     check_nonneg,
     closure_loss,
-    grads_of,
-    increment,
     lr_of,
+    params_with_state,
     scalar_tensor,
     value,
-    zeros_like,
 )
 from .optimizer import Optimizer, _use_grad
 
 __all__ = ["ASGD"]
 
 
+def _init_state(state, p, g, group):
+    state["eta"] = scalar_tensor(lr_of(group))
+    state["mu"] = scalar_tensor(1.0)
+
+
 class ASGD(Optimizer):
+    _group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False), ("capturable", False))
+
     def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0, foreach=None, maximize=False,
                  differentiable=False, capturable=False):
         check_lr(lr)
@@ -27,26 +32,13 @@ class ASGD(Optimizer):
                         "maximize": maximize, "differentiable": differentiable, "capturable": capturable}
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            for k, v in (("foreach", None), ("maximize", False), ("differentiable", False), ("capturable", False)):
-                group.setdefault(k, v)
-
     @_use_grad
     def step(self, closure=None):
         loss = closure_loss(closure)
         for group in self.param_groups:
             lr = lr_of(group)
             lambd, alpha, t0 = group["lambd"], group["alpha"], group["t0"]
-            for p, g in grads_of(group, "ASGD"):
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = scalar_tensor(0.0)
-                    state["eta"] = scalar_tensor(lr)
-                    state["mu"] = scalar_tensor(1.0)
-                    state["ax"] = zeros_like(p)
-                step = increment(state)
+            for p, g, state, step in params_with_state(self, group, "ASGD", ("ax",), _init_state):
                 asgd_step(p, g, state["ax"], eta=value(state, "eta"), lambd=lambd, weight_decay=group["weight_decay"],
                           maximize=group["maximize"], mu=value(state, "mu"))
                 state["eta"] = scalar_tensor(lr / ((1 + lambd * lr * step) ** alpha))

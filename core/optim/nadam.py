@@ -4,41 +4,37 @@ from __future__ import annotations
 from .._tensor import Tensor
 from ..ops.optim import nadam_step
 from ._common import (
-    check_betas,
-    check_lr,
+    check_adam_args,
     check_nonneg,
     closure_loss,
-    grads_of,
-    increment,
     lr_of,
+    params_with_state,
     scalar_tensor,
-    zeros_like,
 )
 from .optimizer import Optimizer, _use_grad
 
 __all__ = ["NAdam"]
 
 
+def _init_mu_product(state, p, g, group):
+    state["mu_product"] = scalar_tensor(1.0)
+
+
 class NAdam(Optimizer):
+    _group_defaults = (
+        ("maximize", False), ("foreach", None), ("capturable", False), ("differentiable", False),
+        ("decoupled_weight_decay", False),
+    )
+
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
                  decoupled_weight_decay=False, *, foreach=None, maximize=False, capturable=False,
                  differentiable=False):
-        check_lr(lr)
-        check_nonneg(eps, "epsilon value")
-        check_betas(betas)
-        check_nonneg(weight_decay, "weight_decay value")
+        check_adam_args(lr, eps, betas, weight_decay)
         check_nonneg(momentum_decay, "momentum_decay value")
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "momentum_decay": momentum_decay,
                         "decoupled_weight_decay": decoupled_weight_decay, "maximize": maximize, "foreach": foreach,
                         "capturable": capturable, "differentiable": differentiable}
         super().__init__(params, defaults)
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            for k, v in (("maximize", False), ("foreach", None), ("capturable", False), ("differentiable", False),
-                         ("decoupled_weight_decay", False)):
-                group.setdefault(k, v)
 
     @_use_grad
     def step(self, closure=None):
@@ -47,14 +43,7 @@ class NAdam(Optimizer):
             beta1, beta2 = group["betas"]
             lr = lr_of(group)
             momentum_decay = group["momentum_decay"]
-            for p, g in grads_of(group, "NAdam"):
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = scalar_tensor(0.0)
-                    state["mu_product"] = scalar_tensor(1.0)
-                    state["exp_avg"] = zeros_like(p)
-                    state["exp_avg_sq"] = zeros_like(p)
-                step = increment(state)
+            for p, g, state, step in params_with_state(self, group, "NAdam", ("exp_avg", "exp_avg_sq"), _init_mu_product):
                 mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
                 mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
                 mp = state["mu_product"]

@@ -102,6 +102,10 @@ class Optimizer:
     defaults: the default value of every option (used where a group does not specify one).
     """
 
+    # (option, default) pairs that ``__setstate__`` fills into param groups lacking them (groups pickled by
+    # older versions); set by the subclasses
+    _group_defaults: tuple = ()
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         step = cls.__dict__.get("step")
@@ -140,6 +144,9 @@ class Optimizer:
                      "_optimizer_load_state_dict_post_hooks"):
             if name not in self.__dict__:
                 setattr(self, name, OrderedDict())
+        for group in self.__dict__.get("param_groups", ()):
+            for k, v in self._group_defaults:
+                group.setdefault(k, v)
 
     def __repr__(self):
         out = self.__class__.__name__ + " ("

@@ -6,11 +6,8 @@ from ._common import (
     check_lr,
     check_nonneg,
     closure_loss,
-    grads_of,
-    increment,
     lr_of,
-    scalar_tensor,
-    zeros_like,
+    params_with_state,
 )
 from .optimizer import Optimizer, _use_grad
 
@@ -18,6 +15,11 @@ __all__ = ["RMSprop"]
 
 
 class RMSprop(Optimizer):
+    _group_defaults = (
+        ("momentum", 0), ("centered", False), ("foreach", None), ("maximize", False), ("differentiable", False),
+        ("capturable", False),
+    )
+
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
                  capturable=False, foreach=None, maximize=False, differentiable=False):
         check_lr(lr)
@@ -29,29 +31,14 @@ class RMSprop(Optimizer):
                         "capturable": capturable, "foreach": foreach, "maximize": maximize, "differentiable": differentiable}
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            for k, v in (("momentum", 0), ("centered", False), ("foreach", None), ("maximize", False),
-                         ("differentiable", False), ("capturable", False)):
-                group.setdefault(k, v)
-
     @_use_grad
     def step(self, closure=None):
         loss = closure_loss(closure)
         for group in self.param_groups:
             lr = lr_of(group)
             momentum, centered = group["momentum"], group["centered"]
-            for p, g in grads_of(group, "RMSprop"):
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = scalar_tensor(0.0)
-                    state["square_avg"] = zeros_like(p)
-                    if momentum > 0:
-                        state["momentum_buffer"] = zeros_like(p)
-                    if centered:
-                        state["grad_avg"] = zeros_like(p)
-                increment(state)
+            zeros = ("square_avg",) + (("momentum_buffer",) if momentum > 0 else ()) + (("grad_avg",) if centered else ())
+            for p, g, state, _ in params_with_state(self, group, "RMSprop", zeros):
                 rmsprop_step(p, g, state["square_avg"], state.get("grad_avg"), state.get("momentum_buffer"), lr=lr,
                              alpha=group["alpha"], eps=group["eps"], weight_decay=group["weight_decay"],
                              momentum=momentum, centered=centered, maximize=group["maximize"])

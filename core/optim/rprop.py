@@ -6,10 +6,8 @@ from ._common import (
     check_lr,
     closure_loss,
     full_like,
-    grads_of,
-    increment,
     lr_of,
-    scalar_tensor,
+    params_with_state,
     zeros_like,
 )
 from .optimizer import Optimizer, _use_grad
@@ -17,7 +15,14 @@ from .optimizer import Optimizer, _use_grad
 __all__ = ["Rprop"]
 
 
+def _init_state(state, p, g, group):
+    state["prev"] = zeros_like(p)
+    state["step_size"] = full_like(g, lr_of(group))
+
+
 class Rprop(Optimizer):
+    _group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False), ("capturable", False))
+
     def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, capturable=False, foreach=None,
                  maximize=False, differentiable=False):
         check_lr(lr)
@@ -27,25 +32,13 @@ class Rprop(Optimizer):
                         "differentiable": differentiable, "capturable": capturable}
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            for k, v in (("foreach", None), ("maximize", False), ("differentiable", False), ("capturable", False)):
-                group.setdefault(k, v)
-
     @_use_grad
     def step(self, closure=None):
         loss = closure_loss(closure)
         for group in self.param_groups:
             etaminus, etaplus = group["etas"]
             step_size_min, step_size_max = group["step_sizes"]
-            for p, g in grads_of(group, "Rprop"):
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = scalar_tensor(0.0)
-                    state["prev"] = zeros_like(p)
-                    state["step_size"] = full_like(g, lr_of(group))
-                increment(state)
+            for p, g, state, _ in params_with_state(self, group, "Rprop", init=_init_state):
                 rprop_step(p, g, state["prev"], state["step_size"], etaminus=etaminus, etaplus=etaplus,
                            step_size_min=step_size_min, step_size_max=step_size_max, maximize=group["maximize"])
         return loss

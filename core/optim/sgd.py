@@ -2,7 +2,15 @@
 from __future__ import annotations
 
 from ..ops.optim import sgd_step
-from ._common import check_lr, check_nonneg, closure_loss, grads_of, lr_of
+from ._common import (
+    check_fused,
+    check_lr,
+    check_nonneg,
+    closure_loss,
+    grads_of,
+    lr_of,
+    zeros_like,
+)
 from .optimizer import Optimizer, _use_grad
 
 __all__ = ["SGD"]
@@ -11,6 +19,10 @@ __all__ = ["SGD"]
 class SGD(Optimizer):
     """``p -= lr * g`` where ``g`` is the gradient (+ weight decay), through a momentum buffer when
     ``momentum != 0`` (``buf = momentum * buf + (1 - dampening) * g``; Nesterov: ``g + momentum * buf``)."""
+
+    _group_defaults = (
+        ("nesterov", False), ("maximize", False), ("foreach", None), ("differentiable", False), ("fused", False),
+    )
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
                  maximize=False, foreach=None, differentiable=False, fused=None):
@@ -22,20 +34,7 @@ class SGD(Optimizer):
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
-        if fused:
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("nesterov", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", False)
+        check_fused(fused, differentiable, foreach)
 
     @_use_grad
     def step(self, closure=None):
@@ -50,7 +49,6 @@ class SGD(Optimizer):
                     state = self.state[p]
                     buf = state.get("momentum_buffer")
                     if buf is None:
-                        from ._common import zeros_like
                         buf = state["momentum_buffer"] = zeros_like(p)
                         first = True
                 sgd_step(p, g, buf, lr=lr, momentum=momentum, dampening=group["dampening"],

@@ -212,6 +212,16 @@ def _along(x, dim, m):
     return (x.movedim(dim, -1) @ m.t()).movedim(-1, dim)
 
 
+def _per_dim(value, d, cast, mismatch):
+    """``value`` (a number, or a list/tuple of ``d``) as a list of ``d`` values through ``cast``; a sequence of
+    another length raises ``ValueError(mismatch())``."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != d:
+            raise ValueError(mismatch())
+        return [cast(v) for v in value]
+    return [cast(value)] * d
+
+
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
     """Resize the spatial dims of (N, C, *sp) ``input`` to ``size`` or by ``scale_factor``.
@@ -238,26 +248,16 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if size is not None and scale_factor is not None:
         raise ValueError("only one of size or scale_factor should be defined")
     if size is not None:
-        if isinstance(size, (list, tuple)):
-            if len(size) != d:
-                raise ValueError(f"Input and output must have the same number of spatial dimensions, but got input "
-                                 f"with spatial dimensions of {sp} and output size of {size}. Please provide input "
-                                 f"tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) "
-                                 f"format.")
-            out = [int(v) for v in size]
-        else:
-            out = [int(size)] * d
+        out = _per_dim(size, d, int, lambda: (
+            f"Input and output must have the same number of spatial dimensions, but got input with spatial "
+            f"dimensions of {sp} and output size of {size}. Please provide input tensor in (N, C, d1, d2, ...,dK) "
+            f"format and output size in (o1, o2, ...,oK) format."))
         scales = [None] * d
     elif scale_factor is not None:
-        if isinstance(scale_factor, (list, tuple)):
-            if len(scale_factor) != d:
-                raise ValueError(f"Input and scale_factor must have the same number of spatial dimensions, but got "
-                                 f"input with spatial dimensions of {sp} and scale_factor of shape {scale_factor}. "
-                                 f"Please provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in "
-                                 f"(s1, s2, ...,sK) format.")
-            scales = [float(v) for v in scale_factor]
-        else:
-            scales = [float(scale_factor)] * d
+        scales = _per_dim(scale_factor, d, float, lambda: (
+            f"Input and scale_factor must have the same number of spatial dimensions, but got input with spatial "
+            f"dimensions of {sp} and scale_factor of shape {scale_factor}. Please provide input tensor in (N, C, d1, "
+            f"d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format."))
         out = [_m.floor(float(n) * s) for n, s in zip(sp, scales)]
         if recompute_scale_factor:
             scales = [None] * d
@@ -481,14 +481,24 @@ def affine_grid(theta, size, align_corners=None):
 
 # --- shuffles ---------------------------------------------------------------------------------------------------
 
+def _check_3d(input, name):
+    if input.ndim < 3:
+        raise RuntimeError(f"{name} expects input to have at least 3 dimensions, but got input with "
+                           f"{input.ndim} dimension(s)")
+
+
+def _shuffle_factor(input, factor, name, what):
+    """``int(factor)`` after checking the input is at least 3-D and the factor positive."""
+    r = int(factor)
+    _check_3d(input, name)
+    if r <= 0:
+        raise RuntimeError(f"{name} expects a positive {what}, but got {r}")
+    return r
+
+
 def pixel_shuffle(input, upscale_factor):
     """(*, C*r*r, H, W) -> (*, C, H*r, W*r)."""
-    r = int(upscale_factor)
-    if input.ndim < 3:
-        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
-                           f"{input.ndim} dimension(s)")
-    if r <= 0:
-        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
+    r = _shuffle_factor(input, upscale_factor, "pixel_shuffle", "upscale_factor")
     *lead, c, h, w = input.shape
     if c % (r * r):
         raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
@@ -501,12 +511,7 @@ def pixel_shuffle(input, upscale_factor):
 
 def pixel_unshuffle(input, downscale_factor):
     """(*, C, H*r, W*r) -> (*, C*r*r, H, W)."""
-    r = int(downscale_factor)
-    if input.ndim < 3:
-        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
-                           f"{input.ndim} dimension(s)")
-    if r <= 0:
-        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
+    r = _shuffle_factor(input, downscale_factor, "pixel_unshuffle", "downscale_factor")
     *lead, c, h, w = input.shape
     if h % r:
         raise RuntimeError(f"pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)="
@@ -523,9 +528,7 @@ def pixel_unshuffle(input, downscale_factor):
 def channel_shuffle(input, groups):
     """Interleave the channels of (N, C, *) from ``groups`` groups (ShuffleNet)."""
     g = int(groups)
-    if input.ndim < 3:
-        raise RuntimeError(f"channel_shuffle expects input to have at least 3 dimensions, but got input with "
-                           f"{input.ndim} dimension(s)")
+    _check_3d(input, "channel_shuffle")
     if g <= 0:
         raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of groups:{g}")
     n, c = input.shape[0], input.shape[1]

@@ -57,6 +57,19 @@ def _lerp(a, b, w):
     return a + w * (b - a)
 
 
+def _adam_moments(p, g, m, v, lr, beta1, beta2, weight_decay, decoupled_weight_decay, maximize):
+    """Adam/NAdam/RAdam: maximize, (decoupled) weight decay, first and second moments -> (p, g, m, v)."""
+    g = -g if maximize else g
+    if weight_decay:
+        if decoupled_weight_decay:
+            p = p * (1 - lr * weight_decay)
+        else:
+            g = g + weight_decay * p
+    m = _lerp(m, g, 1 - beta1)
+    v = beta2 * v + (1 - beta2) * g * g
+    return p, g, m, v
+
+
 # --- references (float64, out of place) -----------------------------------------------------------
 
 def _sgd_ref(p, g, buf, lr, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0, maximize=False,
@@ -71,14 +84,7 @@ def _sgd_ref(p, g, buf, lr, momentum=0.0, dampening=0.0, nesterov=False, weight_
 
 def _adam_ref(p, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay=0.0, amsgrad=False, maximize=False,
               decoupled_weight_decay=False, step=1):
-    g = -g if maximize else g
-    if weight_decay:
-        if decoupled_weight_decay:
-            p = p * (1 - lr * weight_decay)
-        else:
-            g = g + weight_decay * p
-    m = _lerp(m, g, 1 - beta1)
-    v = beta2 * v + (1 - beta2) * g * g
+    p, _, m, v = _adam_moments(p, g, m, v, lr, beta1, beta2, weight_decay, decoupled_weight_decay, maximize)
     vv = np.maximum(vmax, v) if amsgrad else v
     denom = np.sqrt(vv) / np.sqrt(1 - beta2 ** step) + eps
     p = p - lr / (1 - beta1 ** step) * m / denom
@@ -94,14 +100,7 @@ def _adamax_ref(p, g, m, u, lr, beta1, beta2, eps, weight_decay=0.0, maximize=Fa
 
 def _nadam_ref(p, g, m, v, lr, beta1, beta2, eps, weight_decay=0.0, decoupled_weight_decay=False, maximize=False,
                step=1, mu=0.9, mu_next=0.9, mu_product=0.9, mu_product_next=0.81):
-    g = -g if maximize else g
-    if weight_decay:
-        if decoupled_weight_decay:
-            p = p * (1 - lr * weight_decay)
-        else:
-            g = g + weight_decay * p
-    m = _lerp(m, g, 1 - beta1)
-    v = beta2 * v + (1 - beta2) * g * g
+    p, g, m, v = _adam_moments(p, g, m, v, lr, beta1, beta2, weight_decay, decoupled_weight_decay, maximize)
     denom = np.sqrt(v / (1 - beta2 ** step)) + eps
     p = p - lr * (1 - mu) / (1 - mu_product) * g / denom - lr * mu_next / (1 - mu_product_next) * m / denom
     return p, m, v
@@ -109,14 +108,7 @@ def _nadam_ref(p, g, m, v, lr, beta1, beta2, eps, weight_decay=0.0, decoupled_we
 
 def _radam_ref(p, g, m, v, lr, beta1, beta2, eps, weight_decay=0.0, decoupled_weight_decay=False, maximize=False,
                step=1):
-    g = -g if maximize else g
-    if weight_decay:
-        if decoupled_weight_decay:
-            p = p * (1 - lr * weight_decay)
-        else:
-            g = g + weight_decay * p
-    m = _lerp(m, g, 1 - beta1)
-    v = beta2 * v + (1 - beta2) * g * g
+    p, _, m, v = _adam_moments(p, g, m, v, lr, beta1, beta2, weight_decay, decoupled_weight_decay, maximize)
     mhat = m / (1 - beta1 ** step)
     rho_inf = 2 / (1 - beta2) - 1
     rho_t = rho_inf - 2 * step * beta2 ** step / (1 - beta2 ** step)
