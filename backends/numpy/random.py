@@ -84,6 +84,8 @@ def kernels(xp):
 
     def bernoulli(like, p, gen):
         u = gen.random(like.shape)
+        if p.ndim == 0:  # scalar probability: compare against a Python float (same draws, same mask)
+            return (u < float(p)).astype(like.dtype)
         return (u < xp.broadcast_to(p.astype(_F64), like.shape)).astype(like.dtype)
 
     def multinomial(probs, gen, num_samples, replacement):

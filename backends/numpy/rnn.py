@@ -29,6 +29,14 @@ def kernels(xp):
         out += 1
         return xp.reciprocal(out, out=out)
 
+    def _sigmoid_tanh(x):
+        """In-place sigmoid as 0.5 * tanh(x / 2) + 0.5 (no overflow, cheaper than exp + reciprocal)."""
+        x *= 0.5
+        xp.tanh(x, out=x)
+        x *= 0.5
+        x += 0.5
+        return x
+
     def _select(m, new, old):
         return m * new + (1 - m) * old
 
@@ -87,24 +95,38 @@ def kernels(xp):
         def run():
             T, B = xg.shape[:2]
             H = c0.shape[-1]
+            full = bool(mask.all())  # no padded steps: the state select is the identity
             hs = xp.empty((T,) + h0.shape, dtype=ct)
             cs = xp.empty((T,) + c0.shape, dtype=ct)
             acts = xp.empty((T, B, 4 * H), dtype=ct)
+            tmp = xp.empty((B, H), dtype=ct)
             h, c, whT = h0, c0, w_hh.T
             for t in range(T):
-                m = mask[t][:, None]
                 a = acts[t]
-                xp.add(xg[t], h @ whT, out=a)
-                _sigmoid(a[:, :2 * H], out=a[:, :2 * H])
+                xp.matmul(h, whT, out=a)
+                a += xg[t]
+                _sigmoid_tanh(a[:, :2 * H])
                 xp.tanh(a[:, 2 * H:3 * H], out=a[:, 2 * H:3 * H])
-                _sigmoid(a[:, 3 * H:], out=a[:, 3 * H:])
+                _sigmoid_tanh(a[:, 3 * H:])
                 i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
-                cn = f * c + i * g
-                hn = o * xp.tanh(cn)
-                if w_hr is not None:
-                    hn = hn @ w_hr.T
-                c = cs[t] = _select(m, cn, c)
-                h = hs[t] = _select(m, hn, h)
+                cn = cs[t] if full else xp.empty((B, H), dtype=ct)
+                xp.multiply(f, c, out=cn)
+                cn += xp.multiply(i, g, out=tmp)
+                if w_hr is None and full:
+                    hn = hs[t]
+                    xp.multiply(o, xp.tanh(cn, out=hn), out=hn)
+                else:
+                    hn = xp.multiply(o, xp.tanh(cn, out=tmp), out=tmp)
+                    if w_hr is not None:
+                        hn = hn @ w_hr.T
+                if full:
+                    if w_hr is not None:
+                        hs[t] = hn
+                    c, h = cn, hs[t]
+                else:
+                    m = mask[t][:, None]
+                    c = cs[t] = _select(m, cn, c)
+                    h = hs[t] = _select(m, hn, h)
             return hs, cs, acts
         return _down(dt, *quiet(run))
 
@@ -116,37 +138,62 @@ def kernels(xp):
         w_hr = _up(ct, rest[0])[0] if proj else None
 
         def run():
-            T = hs.shape[0]
+            T, B = hs.shape[:2]
             H = c0.shape[-1]
+            full = bool(mask.all())
             gx = xp.empty(acts.shape, dtype=ct)
             dhn_all = xp.empty(hs.shape, dtype=ct) if proj else None
             dh = xp.zeros(h0.shape, dtype=ct)
             dc = xp.zeros(c0.shape, dtype=ct)
+            tcs = xp.tanh(cs)
+            dcn = xp.empty((B, H), dtype=ct)
+            s = xp.empty((B, H), dtype=ct)
             for t in range(T - 1, -1, -1):
-                m = mask[t][:, None]
-                dh = dh + ghs[t]
-                dc = dc + gcs[t]
+                dh += ghs[t]
+                dc += gcs[t]
                 a = acts[t]
                 i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
                 c_prev = cs[t - 1] if t > 0 else c0
-                tc = xp.tanh(cs[t])
-                dhn = m * dh
+                tc = tcs[t]
+                if full:
+                    dhn = dh
+                else:
+                    m = mask[t][:, None]
+                    dhn = m * dh
                 if proj:
                     dhn_all[t] = dhn
                     dr = dhn @ w_hr
                 else:
                     dr = dhn
-                dcn = m * dc + dr * o * (1 - tc * tc)
+                # dcn = m * dc + dr * o * (1 - tc * tc)
+                xp.multiply(dr, o, out=dcn)
+                xp.multiply(tc, tc, out=s)
+                xp.subtract(1, s, out=s)
+                dcn *= s
+                dcn += dc if full else m * dc
                 d = gx[t]
-                xp.multiply(dcn * g, i * (1 - i), out=d[:, :H])
-                xp.multiply(dcn * c_prev, f * (1 - f), out=d[:, H:2 * H])
-                xp.multiply(dcn * i, 1 - g * g, out=d[:, 2 * H:3 * H])
-                xp.multiply(dr * tc, o * (1 - o), out=d[:, 3 * H:])
-                dc = dcn * f + (1 - m) * dc
-                dh = d @ w_hh + (1 - m) * dh
+                # the gate gradients: (dcn * x) * (y * (1 - y)) for the sigmoid gates, (dcn * i) * (1 - g * g)
+                xp.multiply(dcn, g, out=d[:, :H])
+                xp.subtract(1, i, out=s)
+                d[:, :H] *= xp.multiply(i, s, out=s)
+                xp.multiply(dcn, c_prev, out=d[:, H:2 * H])
+                xp.subtract(1, f, out=s)
+                d[:, H:2 * H] *= xp.multiply(f, s, out=s)
+                xp.multiply(dcn, i, out=d[:, 2 * H:3 * H])
+                xp.multiply(g, g, out=s)
+                d[:, 2 * H:3 * H] *= xp.subtract(1, s, out=s)
+                xp.multiply(dr, tc, out=d[:, 3 * H:])
+                xp.subtract(1, o, out=s)
+                d[:, 3 * H:] *= xp.multiply(o, s, out=s)
+                if full:
+                    xp.multiply(dcn, f, out=dc)
+                    xp.matmul(d, w_hh, out=dh)
+                else:
+                    dc = dcn * f + (1 - m) * dc
+                    dh = d @ w_hh + (1 - m) * dh
             gw = _wgrad(gx, _prev(h0, hs))
             if proj:
-                r = acts[..., 3 * H:] * xp.tanh(cs)
+                r = acts[..., 3 * H:] * tcs
                 gwr = _wgrad(dhn_all, r)
             else:
                 gwr = xp.zeros((0,), dtype=ct)

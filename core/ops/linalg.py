@@ -73,7 +73,14 @@ def _matmul_bwd(ctx, g):
     if n[0]:
         gx = matmul(g1, y1.transpose(-1, -2)).sum_to_size(x1.shape).reshape(xs)
     if n[1]:
-        gy = matmul(x1.transpose(-1, -2), g1).sum_to_size(y1.shape).reshape(ys)
+        if len(xs) > 2 and len(ys) == 2:
+            # weight-like right operand: fold the batch into the GEMM's inner dimension (one matmul, no sum)
+            rows = 1
+            for s in xs[:-1]:
+                rows *= s
+            gy = matmul(x.reshape(rows, xs[-1]).transpose(0, 1), g.reshape(rows, ys[-1]))
+        else:
+            gy = matmul(x1.transpose(-1, -2), g1).sum_to_size(y1.shape).reshape(ys)
     return gx, gy
 
 
