@@ -63,7 +63,8 @@ IDS = [f"{n}-{i}" for i, (n, _, _) in enumerate(SCHEDULERS)]
 
 
 def _momenta(opt):
-    return [g.get("betas", (g.get("momentum"),))[0] for g in opt.param_groups]
+    # groups without momentum report 0.0 so the comparison works with every pytest (approx rejects None)
+    return [g.get("betas", (g.get("momentum"),))[0] or 0.0 for g in opt.param_groups]
 
 
 @pytest.mark.parametrize("name,kw,opt_name", SCHEDULERS, ids=IDS)
