@@ -52,8 +52,12 @@ def kernels(xp):
 
     def mean(x, dims, keepdim, dtype):
         npd = TO_NP[dtype]
-        with quiet():
-            return back(xp.mean(acc(x, npd), axis=dims, keepdims=keepdim), npd)
+        count = 1
+        for d in dims:
+            count *= x.shape[d]
+        a = acc(x, npd)
+        with quiet():  # an empty reduction is 0 / 0 = nan, as in PyTorch (np.mean would warn)
+            return back(xp.sum(a, axis=dims, keepdims=keepdim) / a.dtype.type(count), npd)
 
     def nansum(x, dims, keepdim, dtype):
         npd = TO_NP[dtype]
