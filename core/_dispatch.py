@@ -149,11 +149,6 @@ def _record(op, args, params, outs):
 
 # --- elementwise dispatch with PyTorch type promotion ----------------------------
 
-def _scalar_dtype(x):
-    c = _scalar_category(x)
-    return _default_dtype[0] if c == 2 else (_int64 if c == 1 else _bool)
-
-
 def binary(op, a, b, out_dtype=None, compute=None):
     """Elementwise binary op on Tensor/scalar operands with PyTorch's promotion.
 

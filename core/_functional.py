@@ -12,7 +12,7 @@ from .ops import _util
 _NAMES = []
 
 # helpers shared between op modules, and Tensor-only methods: not part of the ``torch`` namespace
-_NOT_PUBLIC = {"cast", "check_inplace_target", "check_scalar_fits", "check_tensor_arg", "commit", "copy_into",
+_NOT_PUBLIC = {"cast", "check_inplace_target", "check_scalar_fits", "check_tensor_arg", "commit",
                "expand_reduced", "inplace", "not_implemented", "return_type", "to_backend", "torch_type_name",
                "type_name", "write_out", "contiguous", "expand", "expand_as", "repeat", "view", "unfold",
                "sum_to_size"}

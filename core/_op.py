@@ -36,11 +36,10 @@ class Op:
     """
 
     __slots__ = ("name", "family", "signature", "backward", "decomposition", "save_inputs",
-                 "save_output", "nout", "view", "differentiable_outputs", "doc", "arity", "node_name",
-                 "inplace_of")
+                 "save_output", "nout", "view", "differentiable_outputs", "doc", "arity", "node_name")
 
     def __init__(self, name, family, signature, backward=None, decomposition=None, save=None,
-                 nout=1, view=False, differentiable_outputs=None, doc="", inplace_of=None):
+                 nout=1, view=False, differentiable_outputs=None, doc=""):
         self.name = name
         self.family = family
         self.signature = signature
@@ -54,7 +53,6 @@ class Op:
         self.doc = doc
         self.arity = _arity(signature)
         self.node_name = "".join(p.capitalize() for p in name.strip("_").split("_")) + "Backward0"
-        self.inplace_of = inplace_of
 
     @property
     def primitive(self) -> bool:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import weakref
 
-from . import _dtype
-from .autograd.grad_mode import STATE
 
 
 _autograd_backward = None  # ember.autograd.backward, bound by ember.autograd._late_bind
@@ -107,10 +105,6 @@ class Tensor:
     def is_cpu(self) -> bool:
         return self._backend.spec.device_type == "cpu"
 
-    @property
-    def is_floating_point_(self):
-        return self.dtype.is_floating_point
-
     def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point
 
@@ -148,13 +142,8 @@ class Tensor:
         if requires_grad and self.dtype.category != 2:
             raise RuntimeError(
                 f"only Tensors of floating point and complex dtype can require gradients, got {self.dtype}")
-        if requires_grad and STATE.inference and self._is_inference():
-            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
         self._requires_grad = requires_grad
         return self
-
-    def _is_inference(self):
-        return False
 
     @property
     def is_leaf(self) -> bool:
@@ -395,4 +384,3 @@ def _wrap_dim(dim, ndim, op="dim"):
     return dim + n if dim < 0 else dim
 
 
-_dtype_mod = _dtype

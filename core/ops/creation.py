@@ -407,11 +407,6 @@ class _Lazy:
 _ToBackend = _Lazy(_make_to_backend)
 
 
-def copy_into(dst: Tensor, src: Tensor) -> None:
-    """Low-level in-place write of ``src`` data into ``dst`` (same backend, cast done by caller)."""
-    dst._backend.table["copy_"](dst._data, src._data)
-
-
 def _legacy_tensor_new(cls, *args, dtype=None, device=None, requires_grad=False):
     """``ember.Tensor(...)``: sizes make an uninitialised float tensor, data a float tensor."""
     if cls is not Tensor and not args:
