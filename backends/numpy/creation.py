@@ -38,6 +38,12 @@ def kernels(xp):
             return a.copy()
         return a
 
+    def from_buffer(buffer, dtype, count, offset):
+        a = np.frombuffer(buffer, dtype=TO_NP[dtype], count=count, offset=offset)
+        if not a.flags.writeable:
+            a = a.copy()
+        return a if xp is np else asarray(a)
+
     def dtype_of(x):
         return FROM_NP.get(x.dtype)
 
@@ -130,7 +136,7 @@ def kernels(xp):
 
     return {
         "set_num_threads": set_num_threads,
-        "from_list": from_list, "from_array": from_array, "dtype_of": dtype_of, "to_list": to_list,
+        "from_list": from_list, "from_array": from_array, "from_buffer": from_buffer, "dtype_of": dtype_of, "to_list": to_list,
         "item": item, "to_numpy": to_numpy, "strides": strides, "is_contiguous": is_contiguous,
         "data_ptr": data_ptr, "storage_offset": storage_offset, "shares_memory": shares_memory,
         "full": full, "empty": empty, "arange": arange, "linspace": linspace, "eye": eye,

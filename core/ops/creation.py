@@ -18,6 +18,9 @@ FROM_LIST = defop("from_list", F, "from_list(flat, shape, dtype) -> out",
                   doc="flat Python list of scalars -> array of `shape` and `dtype`")
 FROM_ARRAY = defop("from_array", F, "from_array(obj, dtype, copy) -> out",
                    doc="foreign array / buffer (e.g. a NumPy array) -> native array; dtype None keeps its dtype")
+FROM_BUFFER = defop("from_buffer", F, "from_buffer(buffer, dtype, count, offset) -> out",
+                    doc="1-D array viewing a Python buffer (bytes, bytearray, memoryview, array.array); "
+                        "read-only buffers are copied")
 DTYPE_OF = defop("dtype_of", F, "dtype_of(x) -> ember dtype", doc="ember dtype of a native array, or None")
 TO_LIST = defop("to_list", F, "to_list(x) -> list", doc="nested Python list (a scalar for 0-d)")
 ITEM = defop("item", F, "item(x) -> scalar", doc="the single element as a Python scalar")
@@ -171,6 +174,45 @@ def from_numpy(ndarray) -> Tensor:
     if not backend.spec.host_memory:
         backend = _backend_of("cpu")
     return _from_foreign(ndarray, None, backend, False)
+
+
+def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False) -> Tensor:
+    """A 1-D tensor over the bytes of an object implementing the buffer protocol.
+
+    Writable buffers share memory with the tensor, as in PyTorch; read-only ones (``bytes``) are copied.
+
+    >>> ember.frombuffer(bytes([1, 2, 3]), dtype=ember.uint8)
+    tensor([1, 2, 3], dtype=torch.uint8)
+    """
+    dtype = D.to_dtype(dtype)
+    try:
+        nbytes = memoryview(buffer).nbytes
+    except TypeError:
+        raise TypeError(f"frombuffer(): object of type {type(buffer).__name__} does not implement the "
+                        f"buffer protocol") from None
+    isz = dtype.itemsize
+    if offset < 0 or (nbytes > 0 and offset >= nbytes) or (nbytes == 0 and offset != 0):
+        raise ValueError(f"frombuffer(): offset ({offset} bytes) must be non-negative and no greater than "
+                         f"buffer length ({nbytes} bytes) minus 1")
+    if count == 0 or count < -1:
+        raise ValueError(f"frombuffer(): count must be positive or -1 (got {count})")
+    avail = nbytes - offset
+    if count == -1:
+        if avail % isz:
+            raise ValueError(f"frombuffer(): buffer length ({avail} bytes) after offset ({offset} bytes) must "
+                             f"be a multiple of element size ({isz})")
+        count = avail // isz
+    elif count * isz > avail:
+        raise ValueError(f"frombuffer(): requested buffer length ({count} * {isz} bytes) after offset "
+                         f"({offset} bytes) must not be greater than actual buffer length ({nbytes} bytes)")
+    backend = _backend_of(None)
+    if not backend.spec.host_memory:
+        backend = _backend_of("cpu")
+    _check_dtype(backend, dtype, "frombuffer")
+    t = wrap(backend.table["from_buffer"](buffer, dtype, count, offset), dtype, backend)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
 
 
 def scalar_tensor(value, dtype=None, backend=None):

@@ -219,6 +219,27 @@ def _tensor_ref(data, dtype=None):
     return np.array(data, dtype=np.float64 if dtype is not None and dtype.is_floating_point else None)
 
 
+def _frombuffer_samples(dtype, rng):
+    for s in [(5,), (3, 4), (1,)]:
+        a = make_array(s, dtype, rng)
+        yield _sample(bytearray(a.tobytes()), dtype=_dt(dtype), name=f"bytearray of {s}")
+        yield _sample(a.tobytes(), dtype=_dt(dtype), name=f"read-only bytes of {s}")
+    a = make_array((6,), dtype, rng)
+    yield _sample(memoryview(a.tobytes()), dtype=_dt(dtype), count=3, offset=2 * a.itemsize,
+                  name="memoryview, count and offset")
+
+
+def _frombuffer(anchor, buffer, dtype, count=-1, offset=0):
+    t = ember.frombuffer(buffer, dtype=dtype, count=count, offset=offset)
+    return t.to(anchor.device) if t.device != anchor.device else t
+
+
+def _frombuffer_ref(buffer, dtype, count=-1, offset=0):
+    a = np.frombuffer(buffer, dtype=_np(dtype), count=count,
+                      offset=offset)
+    return a.astype(np.float64) if a.dtype.kind not in "biu" else a
+
+
 # --- conversions ---------------------------------------------------------------------------
 
 def _cast_source(dtype, target, rng, shape=(3, 4)):
@@ -298,6 +319,12 @@ OP_DB = [
                (_sample("a"), TypeError, "invalid data type 'str'"))),
     OpInfo("as_tensor", _on_anchor(ember.as_tensor), _drop_anchor(_tensor_ref), _tensor_samples,
            dtypes=ALL_DTYPES, supports_grad=False, tols=EXACT),
+    OpInfo("frombuffer", _frombuffer, _drop_anchor(_frombuffer_ref), _frombuffer_samples, dtypes=ALL_DTYPES,
+           supports_grad=False, tols=EXACT, error_inputs=error_samples(
+               (_sample(bytearray(8), dtype=ember.int32, count=3), ValueError, "requested buffer length"),
+               (_sample(bytearray(8), dtype=ember.int32, offset=9), ValueError, "offset"),
+               (_sample(bytearray(7), dtype=ember.int32), ValueError, "multiple of element size"),
+               (_sample([1, 2], dtype=ember.int32), TypeError, "buffer protocol"))),
     OpInfo("to", lambda x, dtype: x.to(dtype), _to_ref, _to_samples, dtypes=ALL_DTYPES, supports_grad=False,
            tols=EXACT, result_dtype=_to_result, ref_in_input_dtype=True),
     OpInfo("clone", ember.clone, np.copy, lambda dt, rng: (SampleInput(make_array(s, dt, rng), name=f"{s}")
