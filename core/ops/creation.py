@@ -191,13 +191,13 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False) -> Ten
         raise TypeError(f"frombuffer(): object of type {type(buffer).__name__} does not implement the "
                         f"buffer protocol") from None
     isz = dtype.itemsize
-    if offset < 0 or (nbytes > 0 and offset >= nbytes) or (nbytes == 0 and offset != 0):
+    if nbytes == 0 or count == 0:
+        raise ValueError(f"frombuffer(): both buffer length ({nbytes}) and count ({count}) must not be 0")
+    if offset < 0 or offset >= nbytes:
         raise ValueError(f"frombuffer(): offset ({offset} bytes) must be non-negative and no greater than "
                          f"buffer length ({nbytes} bytes) minus 1")
-    if count == 0 or count < -1:
-        raise ValueError(f"frombuffer(): count must be positive or -1 (got {count})")
     avail = nbytes - offset
-    if count == -1:
+    if count < 0:
         if avail % isz:
             raise ValueError(f"frombuffer(): buffer length ({avail} bytes) after offset ({offset} bytes) must "
                              f"be a multiple of element size ({isz})")

@@ -71,6 +71,26 @@ def test_core_does_not_import_array_libraries():
                            "move the code into a backend kernel:\n" + "\n".join(offenders))
 
 
+def test_pil_stays_in_vision_and_import_ember_stays_light():
+    """Pillow is only for ``ember.vision``; ``import ember`` and ``ember.utils.data`` pull in neither it nor tqdm."""
+    offenders = []
+    for root, dirs, files in os.walk(os.path.join(REPO, "core")):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        rel = os.path.relpath(root, os.path.join(REPO, "core"))
+        if rel.split(os.sep)[0] in ("vision", "cli", "testing"):
+            continue
+        for f in files:
+            if f.endswith(".py"):
+                with open(os.path.join(root, f), encoding="utf-8") as fh:
+                    if re.search(r"^\s*(import PIL|from PIL)", fh.read(), re.M):
+                        offenders.append(os.path.join(rel, f))
+    assert not offenders, f"Pillow imported outside core/vision and core/cli: {offenders}"
+    code = ("import sys, ember, ember.utils.data; "
+            "print(sorted(m for m in ('PIL', 'tqdm', 'ember.vision') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
+
+
 # --- the wheel ships every package ----------------------------------------------------------
 
 def _pyproject():
