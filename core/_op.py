@@ -30,16 +30,19 @@ class Op:
                    when the backend has no kernel.  Ops with a decomposition
                    are composites; the others are primitives.
     save:          what backward needs: ``"inputs"``, ``"output"``, ``"both"`` or None.
+    saved_outputs: for multi-output ops, the indices of the outputs backward reads (default: all);
+                   the others are not kept, so modifying them in place (e.g. ReLU(inplace=True) after
+                   batch norm) does not invalidate the graph.
     nout:          number of array outputs the kernel returns.
     view:          output aliases the first input's storage.
     differentiable_outputs: how many leading outputs carry gradients.
     """
 
     __slots__ = ("name", "family", "signature", "backward", "decomposition", "save_inputs",
-                 "save_output", "nout", "view", "differentiable_outputs", "doc", "arity", "node_name")
+                 "save_output", "nout", "view", "differentiable_outputs", "doc", "arity", "node_name", "saved_outputs")
 
     def __init__(self, name, family, signature, backward=None, decomposition=None, save=None,
-                 nout=1, view=False, differentiable_outputs=None, doc=""):
+                 nout=1, view=False, differentiable_outputs=None, doc="", saved_outputs=None):
         self.name = name
         self.family = family
         self.signature = signature
@@ -51,6 +54,7 @@ class Op:
         self.view = view
         self.differentiable_outputs = nout if differentiable_outputs is None else differentiable_outputs
         self.doc = doc
+        self.saved_outputs = saved_outputs
         self.arity = _arity(signature)
         self.node_name = "".join(p.capitalize() for p in name.strip("_").split("_")) + "Backward0"
 

@@ -105,6 +105,14 @@ def kernels(xp):
         step = (end - start) / (steps - 1)
         i = xp.arange(steps, dtype=np.float64)
         half = steps // 2
+        if npd == np.float32:
+            # PyTorch works in float32 with fused multiply-adds: a float32 step, then one rounding of
+            # start + step * i. The product of two float32 values is exact in float64, so computing the sum in
+            # float64 and rounding to float32 gives PyTorch's values (AutoAugment's magnitude bins rely on it).
+            start, end = float(np.float32(start)), float(np.float32(end))
+            step = float(np.float32(np.float32(end - start) / np.float32(steps - 1)))
+            out = xp.where(i < half, start + step * i, end - step * (steps - 1 - i))
+            return out.astype(npd)
         out = xp.where(i < half, start + step * i, end - step * (steps - 1 - i))
         return out.astype(npd)
 

@@ -127,7 +127,8 @@ class Node:
         if value is None:
             self._out = None
         elif type(value) is tuple or type(value) is list:
-            self._out = tuple(pack(self, v) for v in value)
+            keep = getattr(self.op, "saved_outputs", None)
+            self._out = tuple(pack(self, v) if keep is None or i in keep else None for i, v in enumerate(value))
         else:
             self._out = pack(self, value)
 

@@ -109,9 +109,9 @@ def _is_foreign_array(data):
 
 def _from_foreign(data, dtype, backend, copy):
     arr = backend.table["from_array"](data, dtype, copy)
-    dt = dtype if dtype is not None else backend.table["dtype_of"](arr)
+    dt = None if arr is None else dtype if dtype is not None else backend.table["dtype_of"](arr)
     if dt is None:
-        raise TypeError(f"can't convert array of type {getattr(data, 'dtype', '?')}; supported dtypes: "
+        raise TypeError(f"can't convert {type(data).__name__} of type {getattr(data, 'dtype', None) or getattr(data, '__array_interface__', {}).get('typestr', '?')}; supported dtypes: "
                         f"bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64")
     return wrap(arr, dt, backend)
 

@@ -106,7 +106,7 @@ def _bn_decomp(x, w, b, eps):
 
 
 BATCH_NORM = defop("batch_norm", F, "batch_norm(x, weight, bias, eps) -> (out, mean, var)", nout=3,
-                   backward=_bn_bwd, decomposition=_bn_decomp, save="both",
+                   backward=_bn_bwd, decomposition=_bn_decomp, save="both", saved_outputs=(1, 2),
                    doc="training-mode batch norm of x (N, C, *): per-channel batch mean and biased var over "
                        "every dim but 1, (x - mean) / sqrt(var + eps) * weight + bias; stats have shape (C,)")
 
@@ -155,7 +155,7 @@ def _ln_decomp(x, w, b, k, eps):
 
 
 LAYER_NORM = defop("layer_norm", F, "layer_norm(x, weight, bias, k, eps) -> (out, mean, var)", nout=3,
-                   backward=_ln_bwd, decomposition=_ln_decomp, save="both",
+                   backward=_ln_bwd, decomposition=_ln_decomp, save="both", saved_outputs=(1, 2),
                    doc="normalizes x over its last k dims (biased var), then * weight + bias (shape x.shape[-k:]); "
                        "mean/var keep the reduced dims as 1")
 
@@ -207,6 +207,6 @@ def _gn_decomp(x, w, b, groups, eps):
 
 
 GROUP_NORM = defop("group_norm", F, "group_norm(x, weight, bias, groups, eps) -> (out, mean, var)", nout=3,
-                   backward=_gn_bwd, decomposition=_gn_decomp, save="both",
+                   backward=_gn_bwd, decomposition=_gn_decomp, save="both", saved_outputs=(1, 2),
                    doc="x (N, C, *) normalized per sample over each of `groups` channel groups (biased var), "
                        "then * weight + bias per channel (shape (C,)); mean/var have shape (N, groups)")

@@ -360,3 +360,21 @@ def test_cross_map_lrn2d_matches_torch_forward(size, channels):
     assert ember.autograd.gradcheck(e, (ember.tensor(x, requires_grad=True),))
     with pytest.raises(ValueError, match="CrossMapLRN2d: Expected input to be 4D, got 3D instead."):
         e(ember.randn(2, 3, 4))
+
+
+@pytest.mark.parametrize("make", [lambda: (nn.BatchNorm2d(3), (2, 3, 4, 4)), lambda: (nn.LayerNorm(4), (2, 3, 4)),
+                                  lambda: (nn.GroupNorm(1, 3), (2, 3, 4))], ids=["batch", "layer", "group"])
+def test_inplace_activation_after_norm_backpropagates_like_torch(make):
+    """ReLU(inplace=True) right after a norm layer (every torchvision ResNet block) must not break backward:
+    the norm's backward reads only its saved statistics, not its (modified) output."""
+    import numpy as np
+    import torch
+    norm, shape = make()
+    x = ember.randn(*shape, dtype=ember.float64, requires_grad=True)
+    norm = norm.double()
+    nn.ReLU(inplace=True)(norm(x)).square().sum().backward()
+    tnorm = {"BatchNorm2d": torch.nn.BatchNorm2d(3), "LayerNorm": torch.nn.LayerNorm(4),
+             "GroupNorm": torch.nn.GroupNorm(1, 3)}[type(norm).__name__].double()
+    tx = torch.from_numpy(x.detach().numpy().copy()).requires_grad_()
+    torch.nn.ReLU(inplace=True)(tnorm(tx)).square().sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-10, atol=1e-12)
