@@ -27,6 +27,7 @@ from . import _tensor_methods  # noqa: F401  (binds methods onto Tensor)
 from . import autograd, backends, cuda, linalg
 from . import nn
 from . import optim, amp
+from . import utils
 from . import serialization
 from . import serialization_safetensors as safetensors  # ember.safetensors.save_file / load_file
 import sys as _sys
