@@ -10,7 +10,6 @@ import contextlib
 import gzip
 import hashlib
 import http.server
-import importlib.util
 import io
 import os
 import pickle
@@ -22,36 +21,7 @@ import zipfile
 import numpy as np
 from PIL import Image
 
-# --- torchvision as the oracle ------------------------------------------------------------------
-
-_TV_LIB = []
-
-
-def import_torchvision():
-    """Import torchvision even when its C extension cannot load (a CUDA build next to a CPU torch).
-
-    torchvision 0.28 registers fake kernels for ``torchvision::nms``/``qnms`` unconditionally; when ``_C.so``
-    fails to load, those ops do not exist and ``import torchvision`` raises. Declaring the two schemas first
-    lets the pure-Python parts (datasets, transforms) import; the ops themselves stay unusable.
-    """
-    import torch
-    if not _TV_LIB:
-        spec = importlib.util.find_spec("torchvision")
-        so = os.path.join(os.path.dirname(spec.origin), "_C.so")
-        try:
-            torch.ops.load_library(so)
-        except (OSError, RuntimeError):
-            lib = torch.library.Library("torchvision", "DEF")
-            for name in ("nms", "qnms"):
-                lib.define(f"{name}(Tensor dets, Tensor scores, float iou_threshold) -> Tensor")
-            _TV_LIB.append(lib)  # keep the definitions alive
-        else:
-            _TV_LIB.append(None)
-    import warnings
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import torchvision
-    return torchvision
+from ._torchvision import import_torchvision  # noqa: F401  (re-exported for the tests)
 
 
 def md5_of(path) -> str:
