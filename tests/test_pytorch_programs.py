@@ -68,3 +68,39 @@ def test_mnist_example_runs_on_ember_and_learns_like_pytorch(run_python, mnist_r
     acc_ours, acc_theirs = _final_accuracy(ours.stdout), _final_accuracy(theirs.stdout)
     assert acc_theirs > 0.6, theirs.stdout  # chance is 0.1: the task is learnable in three short epochs
     assert acc_ours > 0.6 and abs(acc_ours - acc_theirs) < 0.15, (ours.stdout, theirs.stdout)
+
+
+@pytest.fixture(scope="module")
+def image_folder(tmp_path_factory):
+    """train/ and val/ folders of PNGs: bright discs vs bright bars on dark random backgrounds."""
+    root = tmp_path_factory.mktemp("folder")
+    rng = np.random.default_rng(0)
+    for split, n in (("train", 24), ("val", 12)):
+        for c, cls in enumerate(("disc", "bar")):
+            os.makedirs(root / split / cls)
+            for i in range(n):
+                img = Image.new("RGB", (40, 40), tuple(int(v) for v in rng.integers(0, 80, 3)))
+                draw, (x, y) = ImageDraw.Draw(img), rng.integers(5, 20, 2)
+                colour = tuple(int(v) for v in rng.integers(150, 256, 3))
+                if c == 0:
+                    draw.ellipse([x, y, x + 16, y + 16], fill=colour)
+                else:
+                    draw.rectangle([x, y, x + 4, y + 18], fill=colour)
+                img.save(root / split / cls / f"{i}.png")
+    return str(root)
+
+
+def test_resnet_finetuning_example_runs_on_ember_like_pytorch(run_python, image_folder):
+    """ImageFolder + augmentation + torchvision ResNet-18 + StepLR + deepcopy(state_dict), unchanged."""
+    args = [os.path.join(REPO, "examples", "imagefolder_finetune.py"), image_folder, "--epochs", "3"]
+    theirs = run_python(TORCH_RUNNER.format(repo=REPO, argv=args))
+    assert theirs.returncode == 0, theirs.stderr
+    ours = run_python(None, args=["-m", "ember.compat", *args])
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stdout.splitlines()[0] == theirs.stdout.splitlines()[0]  # classes and split sizes
+    pattern = re.compile(r"epoch (\d) (train|val) loss: ([0-9.]+) acc: ([0-9.]+)")
+    rows_ours, rows_theirs = pattern.findall(ours.stdout), pattern.findall(theirs.stdout)
+    assert [r[:2] for r in rows_ours] == [r[:2] for r in rows_theirs] and len(rows_ours) == 6
+    final_train = [float(rows[-2][3]) for rows in (rows_ours, rows_theirs)]
+    assert min(final_train) > 0.7, (ours.stdout, theirs.stdout)  # both fit the training split
+    assert "best val acc" in ours.stdout
