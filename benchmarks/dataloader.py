@@ -16,7 +16,10 @@ same N before numpy/torch is imported (and ``set_num_threads(N)``).  Both subpro
 run one warm-up epoch; then the driver has them run whole epochs in alternation (ember, torch, torch,
 ember, ...) for 5 rounds (2 with ``--quick``), so a change of load on a shared machine hits both alike.
 Reported: min and median seconds per epoch, samples/s from the minimum, and the ratio ember samples/s /
-torch samples/s from the minima and as the median of the per-round ratios.
+torch samples/s from the minima and as the median of the per-round ratios.  Each epoch's CPU time (the
+process plus its reaped children, i.e. the DataLoader workers, which exit at the end of every epoch) is
+reported too: on a shared machine other processes stretch wall-clock times, much less CPU times, so the CPU
+ratio (torch CPU s / ember CPU s, from the minima) is the steadier measure of the per-sample work.
 """
 from __future__ import annotations
 
@@ -29,6 +32,11 @@ import subprocess
 import sys
 import tempfile
 import time
+
+try:
+    import resource
+except ImportError:  # not on Windows: CPU times are then not reported
+    resource = None
 
 FRAMEWORKS = ("ember", "torch")
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
@@ -113,6 +121,14 @@ def epoch(loader) -> int:
     return n
 
 
+def cpu_seconds() -> float | None:
+    """User + system CPU seconds of this process and of its reaped children (the DataLoader workers)."""
+    if resource is None:
+        return None
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
 def worker(framework: str, case: str, threads: int, data_dir: str) -> None:
     """Build the loader, run a warm-up epoch, then answer the driver: ``epoch`` -> {"t", "n"}."""
     import warnings
@@ -130,9 +146,10 @@ def worker(framework: str, case: str, threads: int, data_dir: str) -> None:
     for line in sys.stdin:
         if line.strip() != "epoch":
             return
-        t0 = time.perf_counter()
+        c0, t0 = cpu_seconds(), time.perf_counter()
         n = epoch(loader)
-        reply({"t": time.perf_counter() - t0, "n": n})
+        t, c1 = time.perf_counter() - t0, cpu_seconds()
+        reply({"t": t, "n": n, "cpu": None if c0 is None else c1 - c0})
 
 
 # --------------------------------------------------------------------------- driver
@@ -180,7 +197,7 @@ def run_case(case: str, threads: int, rounds: int, data_dir: str) -> dict:
         for fw in FRAMEWORKS:  # start one after the other: imports, building and warm-up are not timed
             try:
                 workers[fw] = Worker(fw, case, threads, data_dir)
-                res[fw] = {"times": [], "samples": workers[fw].info["warmup_samples"]}
+                res[fw] = {"times": [], "cpu": [], "samples": workers[fw].info["warmup_samples"]}
             except RuntimeError as err:
                 res[fw] = {"error": str(err)}
         live = list(workers)
@@ -188,6 +205,8 @@ def run_case(case: str, threads: int, rounds: int, data_dir: str) -> dict:
             for fw in (live if r % 2 == 0 else live[::-1]):
                 out = workers[fw].ask("epoch")
                 res[fw]["times"].append(out["t"])
+                if out["cpu"] is not None:
+                    res[fw]["cpu"].append(out["cpu"])
                 res[fw]["samples"] = out["n"]
     except RuntimeError as err:  # a worker died mid-run
         for fw, w in workers.items():
@@ -208,12 +227,16 @@ def summarize(case: str, res: dict) -> dict:
         row[fw + "_med"] = statistics.median(r["times"])
         row[fw + "_samples"] = r["samples"]
         row[fw + "_rate"] = r["samples"] / row[fw + "_min"]
+        if r["cpu"]:
+            row[fw + "_cpu"] = min(r["cpu"])
     if "ember_min" in row and "torch_min" in row:
         row["ratio_min"] = row["ember_rate"] / row["torch_rate"]
         e, t = res["ember"], res["torch"]
         row["ratio_med"] = statistics.median((e["samples"] / te) / (t["samples"] / tt)
                                              for te, tt in zip(e["times"], t["times"]))
         row["ok"] = row["ratio_min"] >= TARGET
+        if "ember_cpu" in row and "torch_cpu" in row:
+            row["cpu_ratio"] = row["torch_cpu"] / row["ember_cpu"]
     return row
 
 
@@ -222,7 +245,7 @@ def print_table(rows: list, threads: int) -> None:
     print(f"Summary (BLAS/OpenMP threads pinned to {threads} for both frameworks; s/epoch min / median; "
           f"ratio = ember samples/s / torch samples/s, target >= {TARGET})")
     head = (f"{'case':<10} {'ember s/epoch':>15} {'torch s/epoch':>15} {'ember samples/s':>16} "
-            f"{'torch samples/s':>16} {'ratio min/med':>14} {'ok':>4}")
+            f"{'torch samples/s':>16} {'ratio min/med':>14} {'ok':>4} {'CPU s ember/torch':>18} {'CPU ratio':>9}")
     print(head)
     print("-" * len(head))
     for r in rows:
@@ -230,10 +253,14 @@ def print_table(rows: list, threads: int) -> None:
             errs = "; ".join(f"{fw}: {r[fw + '_error']}" for fw in FRAMEWORKS if fw + "_error" in r)
             print(f"{r['case']:<10} error: {errs}")
             continue
+        cpu = (f" {r['ember_cpu']:8.3f}/{r['torch_cpu']:<9.3f} {r['cpu_ratio']:9.2f}" if "cpu_ratio" in r
+               else f" {'-':>18} {'-':>9}")
         print(f"{r['case']:<10} {r['ember_min']:7.3f}/{r['ember_med']:<7.3f} {r['torch_min']:7.3f}/{r['torch_med']:<7.3f}"
               f" {r['ember_rate']:16.0f} {r['torch_rate']:16.0f} {r['ratio_min']:6.2f}/{r['ratio_med']:<7.2f}"
-              f" {'yes' if r['ok'] else 'NO':>4}")
+              f" {'yes' if r['ok'] else 'NO':>4}" + cpu)
     print("\nratio: from the minimum epoch times / median of the per-round (paired) ratios; judged on the minima.")
+    print("CPU: minimum CPU seconds per epoch (process + DataLoader workers); CPU ratio = torch / ember (>= 1: "
+          "ember does less work per epoch).")
 
 
 def main(argv=None) -> int:

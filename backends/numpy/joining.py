@@ -12,6 +12,9 @@ def kernels(xp):
 
     def stack(*args):
         *xs, dim = args
+        if dim == 0 and xs[0].ndim:
+            # same shapes (checked by the frontend): one concatenate, without xp.stack's per-array reshapes
+            return xp.concatenate(xs).reshape((len(xs),) + xs[0].shape)
         return xp.stack(xs, axis=dim)
 
     def flip(x, dims):

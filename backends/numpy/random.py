@@ -58,14 +58,25 @@ def kernels(xp):
         u = unit_uniform(gen, like.shape, npd)
         if low == 0 and high == 1:
             return u
-        out = (low + (high - low) * u.astype(_F64)).astype(npd)
-        # rounding may reach `high`; PyTorch's range is [low, high)
-        return xp.where(out >= npd.type(high), npd.type(low), out) if high > low else out
+        w = u.astype(_F64)  # low + (high - low) * u in float64, rounded once; in place, one buffer
+        w *= high - low
+        w += low
+        out = w.astype(npd, copy=False)
+        if high > low:
+            # rounding may reach `high`; PyTorch's range is [low, high)
+            over = out >= npd.type(high)
+            if over.any():
+                out[over] = npd.type(low)
+        return out
 
     def normal(like, gen, mean, std):
         npd = like.dtype
         z = gen.standard_normal(like.shape, dtype=work_dtype(npd))
-        return xp.asarray(mean + std * z).astype(npd)
+        # mean + std * z in the work dtype (Python scalars do not promote it), in place: no temporaries
+        if std != 1:
+            z *= std  # z * 1 is z exactly
+        z += mean  # kept for mean == 0 too: 0.0 + -0.0 is +0.0
+        return z.astype(npd, copy=False)
 
     def normal_tensor(mean, std, gen):
         npd = mean.dtype

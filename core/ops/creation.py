@@ -64,8 +64,18 @@ def _check_dtype(backend, dtype, op):
                         f"it supports {', '.join(sorted(d.name for d in backend.dtypes))}")
 
 
+# category of a flat sequence of plain Python scalars, by the set of its element types
+_FLAT_CATEGORY = {frozenset(ts): c for ts, c in (
+    ((bool,), 0), ((int,), 1), ((bool, int), 1), ((float,), 2), ((float, int), 2), ((bool, float), 2),
+    ((bool, float, int), 2))}
+
+
 def _scan(data, op="tensor"):
     """Flatten nested Python data: returns (shape, flat values, category)."""
+    if (type(data) is list or type(data) is tuple) and data:
+        cat = _FLAT_CATEGORY.get(frozenset(map(type, data)))
+        if cat is not None:  # a flat sequence of Python bools/ints/floats (e.g. a batch of labels)
+            return (len(data),), list(data), cat
     if isinstance(data, Tensor):
         return tuple(data.shape), data.reshape(-1).tolist() if data.ndim else [data.item()], data.dtype.category
     if isinstance(data, (list, tuple)):

@@ -192,11 +192,12 @@ def _parse_key(x, key):
 @reg("__getitem__")
 def _getitem(self, key):
     """``self[key]``: ints/slices/None/Ellipsis give a view; index tensors and masks give a copy."""
-    if isinstance(key, int) and not isinstance(key, bool):
-        if self.ndim == 0:
+    if type(key) is int or isinstance(key, int) and not isinstance(key, bool):
+        shape = self._data.shape
+        if not shape:
             raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                              "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
-        n = self.shape[0]
+        n = shape[0]
         if not -n <= key < n:
             raise IndexError(f"index {key} is out of bounds for dimension 0 with size {n}")
         return apply(M.SELECT, (self,), (0, key + n if key < 0 else key))

@@ -120,16 +120,28 @@ def concatenate(tensors, axis=0, out=None):
 @_autocast_entry("stack")
 def stack(tensors, dim=0, *, out=None):
     """Join same-shape ``tensors`` along a new dim ``dim``."""
-    tensors = _tensor_list(tensors, "stack")
+    if not isinstance(tensors, (list, tuple)):
+        _tensor_list(tensors, "stack")  # raises PyTorch's TypeError
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
-    shape = tuple(tensors[0].shape)
+    # one pass over the inputs (a DataLoader batch is many small tensors): types, shapes, dtypes
+    first = tensors[0]
+    if not isinstance(first, Tensor):
+        _tensor_list(tensors, "stack")
+    shape, dt = first._data.shape, first.dtype
+    mixed = False
     for i, x in enumerate(tensors):
-        if tuple(x.shape) != shape:
+        if not isinstance(x, Tensor):
+            _tensor_list(tensors, "stack")
+        if x._data.shape != shape:
+            _tensor_list(tensors, "stack")  # a later non-Tensor is reported first, as in PyTorch
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(shape)} at entry 0 and "
-                               f"{list(x.shape)} at entry {i}")
+                               f"{list(x._data.shape)} at entry {i}")
+        if x.dtype is not dt:
+            mixed = True
     d = wrap_dim(dim, len(shape) + 1, "stack")
-    tensors, dt = _promote_all(tensors)
+    if mixed:
+        tensors, dt = _promote_all(tensors)
     return _write_out(out, apply(STACK, tuple(tensors), (d,), dt))
 
 

@@ -691,6 +691,41 @@ def _create_identity_grid(size: list[int]) -> Tensor:
 
 # --- normalisation and erasing ------------------------------------------------------------------------
 
+def _channel_stats(values, dtype, device) -> Tensor:
+    """``values`` (per-channel mean or std) as a tensor of ``dtype``, shaped ``(C, 1, 1)`` when 1-D."""
+    t = ember.as_tensor(values, dtype=dtype, device=device)
+    return t.view(-1, 1, 1) if t.ndim == 1 else t
+
+
+# (mean, std, dtype, backend) -> (mean, std) tensors for sequences of Python numbers: Normalize runs once per
+# sample with the same statistics, so they are converted (and std checked for zeros) once.
+_STATS_CACHE: dict = {}
+_STATS_CACHE_SIZE = 32
+
+
+def _is_number_seq(values) -> bool:
+    return type(values) in (list, tuple) and all(type(v) is float or type(v) is int for v in values)
+
+
+def _normalize_stats(tensor: Tensor, mean, std) -> tuple[Tensor, Tensor]:
+    key = None
+    if _is_number_seq(mean) and _is_number_seq(std):
+        key = (tuple(mean), tuple(std), tensor.dtype, tensor._backend)
+        hit = _STATS_CACHE.get(key)
+        if hit is not None:
+            return hit
+    dtype, device = tensor.dtype, tensor.device
+    mean_t = _channel_stats(mean, dtype, device)
+    std_t = _channel_stats(std, dtype, device)
+    if bool((std_t == 0).any()):
+        raise ValueError(f"std evaluated to zero after conversion to {dtype}, leading to division by zero.")
+    if key is not None:
+        if len(_STATS_CACHE) >= _STATS_CACHE_SIZE:
+            _STATS_CACHE.clear()
+        _STATS_CACHE[key] = (mean_t, std_t)
+    return mean_t, std_t
+
+
 def normalize(tensor: Tensor, mean: list[float], std: list[float], inplace: bool = False) -> Tensor:
     """``(tensor - mean) / std`` per channel of a float ``(..., C, H, W)`` tensor.
 
@@ -698,23 +733,31 @@ def normalize(tensor: Tensor, mean: list[float], std: list[float], inplace: bool
         [1.0, 0.5]
     """
     _assert_image_tensor(tensor)
-    if not tensor.is_floating_point():
+    if not tensor.dtype.is_floating_point:
         raise TypeError(f"Input tensor should be a float tensor. Got {tensor.dtype}.")
-    if tensor.ndim < 3:
+    shape = tensor._data.shape
+    if len(shape) < 3:
         raise ValueError("Expected tensor to be a tensor image of size (..., C, H, W). Got "
                          f"tensor.size() = {tensor.size()}")
+    mean, std = _normalize_stats(tensor, mean, std)
+    if (not inplace and _broadcasts_into(mean, shape) and _broadcasts_into(std, shape)
+            and tensor.is_contiguous()):
+        # out of place: the values (and contiguous layout) of clone().sub_(mean).div_(std), one copy fewer
+        return tensor.sub(mean).div(std)
     if not inplace:
         tensor = tensor.clone()
-    dtype = tensor.dtype
-    mean = ember.as_tensor(mean, dtype=dtype, device=tensor.device)
-    std = ember.as_tensor(std, dtype=dtype, device=tensor.device)
-    if bool((std == 0).any()):
-        raise ValueError(f"std evaluated to zero after conversion to {dtype}, leading to division by zero.")
-    if mean.ndim == 1:
-        mean = mean.view(-1, 1, 1)
-    if std.ndim == 1:
-        std = std.view(-1, 1, 1)
     return tensor.sub_(mean).div_(std)
+
+
+def _broadcasts_into(stat: Tensor, shape: tuple) -> bool:
+    """Whether ``stat`` broadcasts against ``shape`` without enlarging it (else ``sub_`` raises)."""
+    s = stat._data.shape
+    if len(s) > len(shape):
+        return False
+    for a, b in zip(reversed(s), reversed(shape)):
+        if a != b and a != 1:
+            return False
+    return True
 
 
 def erase(img: Tensor, i: int, j: int, h: int, w: int, v: Tensor, inplace: bool = False) -> Tensor:

@@ -9,6 +9,7 @@ process dies.
 """
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import queue
@@ -78,7 +79,9 @@ class _ResumeIteration:
 
 
 def _dumps(obj) -> bytes:
-    return bytes(ForkingPickler.dumps(obj, pickle.HIGHEST_PROTOCOL))
+    buf = io.BytesIO()
+    ForkingPickler(buf, pickle.HIGHEST_PROTOCOL).dump(obj)
+    return buf.getvalue()  # the buffer itself, not a copy (a batch of images is megabytes)
 
 
 def _pack(data, where):
