@@ -185,3 +185,13 @@ def test_help_documents_every_option(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["train", "--epochs", "0"])
     assert exc.value.code == 2
+
+
+def test_matplotlib_report_without_matplotlib_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    """Asked for the matplotlib report where matplotlib is missing: exit 2 before training, naming the extra."""
+    from ember.cli import _report
+    monkeypatch.setattr(_report, "matplotlib_available", lambda: False)
+    assert train(tmp_path, plot="matplotlib") == 2
+    err = capsys.readouterr().err
+    assert "--plot matplotlib needs matplotlib" in err and "ember[plot]" in err
+    assert not (tmp_path / "checkpoint.pt").exists()

@@ -41,6 +41,9 @@ def write_report(path, history: list, samples: list, title: str, engine: str = "
     if engine == "auto":
         engine = "matplotlib" if matplotlib_available() else "pillow"
     if engine == "matplotlib":
+        if not matplotlib_available():
+            raise ModuleNotFoundError("the matplotlib report needs matplotlib: pip install 'ember[plot]' "
+                                      "(or use --plot pillow)", name="matplotlib")
         _matplotlib_report(path, history, samples, title)
     elif engine == "pillow":
         _pillow_report(path, history, samples, title)

@@ -166,6 +166,10 @@ class _Run:
         a, s = self.args, self.settings
         if a.until is not None and a.until > s["epochs"]:
             raise TrainError(f"--until {a.until} is past the last epoch ({s['epochs']})")
+        if a.plot == "matplotlib":
+            from ._report import matplotlib_available
+            if not matplotlib_available():
+                raise TrainError("--plot matplotlib needs matplotlib: pip install 'ember[plot]' (or use --plot pillow)")
         backend = _select_backend(a.backend)
         previous_threads = ember.get_num_threads()
         previous_backend = ember.backends.default_backend()
