@@ -1,6 +1,7 @@
-"""Issue-3 model benchmarks: ember (NumPy backend) vs PyTorch CPU, side by side in one run.
+"""Model benchmarks: ember (on each CPU backend) vs PyTorch CPU, side by side in one run.
 
-    python benchmarks/nn_training.py [--quick] [--threads N] [--models mlp,cnn,...] [--check]
+    python benchmarks/nn_training.py [--quick] [--threads N] [--models mlp,cnn,...] [--backends numpy,c_ext]
+                                     [--check]
 
 Each (framework, model) pair runs in its own worker subprocess with OMP_NUM_THREADS,
 OPENBLAS_NUM_THREADS and MKL_NUM_THREADS set to the same N before numpy/torch are
@@ -13,6 +14,10 @@ for 20 rounds (5 with ``--quick``) or until the time budget is spent (never fewe
 ember time) from the minima and as the median of the per-round ratios, peak RSS of
 each process and its ratio, and for ember the tracemalloc peak of one step (NumPy
 reports its buffers to tracemalloc).
+``--backends`` runs ember once per backend named (default: every available one among numpy and c_ext;
+each worker gets ``EMBER_BACKEND``), all in the same alternation; the ember-vs-torch table is printed per
+backend, followed by a table of torch / ember-<backend> throughputs and the c_ext/numpy and c_ext/torch
+ratios.
 ``--check`` exits 1 when a throughput or memory target is missed; ``--verify`` first
 checks that both frameworks build the same networks (state_dict keys and shapes, and
 equal eval outputs with torch's weights loaded into ember).
@@ -28,7 +33,7 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FRAMEWORKS = ("ember", "torch")
+CPU_BACKENDS = ("numpy", "c_ext")  # the ember backends --backends may name
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
                "NUMEXPR_NUM_THREADS")
 # (warm-up steps, max timed rounds, seconds of timed steps per framework) for each mode
@@ -76,8 +81,11 @@ def worker(framework: str, model: str, threads: int, warmup: int) -> None:
     rss_built = _rss_mib()
     for _ in range(warmup):
         case.step()
-    reply({"rss_import": rss_import, "rss_built": rss_built, "description": case.description,
-           "batch": case.batch, "threads": fw.get_num_threads()})
+    info = {"rss_import": rss_import, "rss_built": rss_built, "description": case.description,
+            "batch": case.batch, "threads": fw.get_num_threads()}
+    if framework == "ember":
+        info["backend"] = fw.backends.default_backend().name
+    reply(info)
     for line in sys.stdin:
         if line.strip() == "step":
             t0 = time.perf_counter()
@@ -135,18 +143,40 @@ def verify_parity(models, atol=1e-4) -> bool:
     return ok
 
 
-class Worker:
-    """A worker subprocess for one framework and model, with the thread variables pinned."""
+def runner_names(backends) -> list:
+    """The workers of one model: ``ember-<backend>`` for each backend, then ``torch``."""
+    return [f"ember-{b}" for b in backends] + ["torch"]
 
-    def __init__(self, framework: str, model: str, threads: int, warmup: int):
+
+def available_backends() -> list:
+    """The backends of CPU_BACKENDS that are installed and available, in that order."""
+    import warnings
+    from ember.backends import all_backends
+    with warnings.catch_warnings():  # a broken third-party plugin warns here; the workers would say the same
+        warnings.simplefilter("ignore")
+        found = all_backends()
+    return [b for b in CPU_BACKENDS if b in found and found[b].available]
+
+
+class Worker:
+    """A worker subprocess for one runner (``torch`` or ``ember-<backend>``) and model, with the thread
+    variables pinned."""
+
+    def __init__(self, runner: str, model: str, threads: int, warmup: int):
         env = dict(os.environ)
         env.update({var: str(threads) for var in THREAD_VARS})
         env["PYTHONWARNINGS"] = "ignore"
+        framework, _, backend = runner.partition("-")
+        if backend:
+            env["EMBER_BACKEND"] = backend
         cmd = [sys.executable, os.path.abspath(__file__), "--worker", framework, model,
                "--threads", str(threads), "--warmup", str(warmup)]
         self.proc = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
         self.info = self._read()
+        if backend and self.info.get("backend") != backend:
+            self.close()
+            raise RuntimeError(f"asked for ember backend {backend!r}, the worker runs {self.info.get('backend')!r}")
 
     def _read(self) -> dict:
         line = self.proc.stdout.readline()
@@ -167,16 +197,16 @@ class Worker:
         self.proc.wait()
 
 
-def run_model(model: str, threads: int, plan: str) -> dict:
-    """Time ``model`` in both frameworks, alternating single steps (ember, torch, torch, ember, ...).
+def run_model(model: str, threads: int, plan: str, runners=("ember", "torch")) -> dict:
+    """Time ``model`` with every runner, alternating single steps (ember, torch, torch, ember, ...).
 
-    Both workers stay alive, but only one computes at a time; a change of load on the machine
-    then hits both frameworks alike, and each round gives a paired torch/ember time ratio.
+    All workers stay alive, but only one computes at a time; a change of load on the machine
+    then hits every runner alike, and each round gives paired time ratios.
     """
     warmup, max_steps, budget = PLANS[plan]
     res, workers = {}, {}
     try:
-        for fw in FRAMEWORKS:  # start one after the other: imports and warm-ups are not timed
+        for fw in runners:  # start one after the other: imports and warm-ups are not timed
             try:
                 workers[fw] = Worker(fw, model, threads, warmup)
                 res[fw] = dict(workers[fw].info, times=[])
@@ -200,10 +230,12 @@ def run_model(model: str, threads: int, plan: str) -> dict:
     return res
 
 
-def summarize(model: str, res: dict) -> dict:
+def summarize(model: str, res: dict, ember: str = "ember") -> dict:
+    """The ember-vs-torch row of ``model``; ``ember`` names the ember runner (``ember-<backend>``)."""
     from models import MEMORY_TARGET, TARGETS
+    res = {"ember": res[ember], "torch": res["torch"]}
     e, t = res["ember"], res["torch"]
-    row = {"model": model, "target": TARGETS[model]}
+    row = {"model": model, "target": TARGETS[model], "backend": ember.partition("-")[2] or None}
     for fw, r in res.items():
         if "error" in r:
             continue
@@ -226,8 +258,10 @@ def summarize(model: str, res: dict) -> dict:
 def print_table(rows: list, threads: int) -> None:
     from models import MEMORY_TARGET
     print()
-    print(f"Summary (BLAS/OpenMP threads pinned to {threads} for both frameworks; ms/step min / median; "
-          f"ratio = ember throughput / torch throughput; memory = peak RSS of each subprocess)")
+    backend = rows[0].get("backend") if rows else None
+    on = f" on the {backend} backend" if backend else ""
+    print(f"Summary: ember{on} vs torch (BLAS/OpenMP threads pinned to {threads} for both frameworks; ms/step min / "
+          f"median; ratio = ember throughput / torch throughput; memory = peak RSS of each subprocess)")
     head = (f"{'model':<15} {'ember ms':>17} {'torch ms':>17} {'ratio':>11} {'target':>6}  "
             f"{'RSS MiB e/t':>13} {'mem':>5} {'step-RSS e/t':>13} {'ok':>4}")
     print(head)
@@ -235,7 +269,8 @@ def print_table(rows: list, threads: int) -> None:
     for r in rows:
         if "ratio_min" not in r:
             print(f"{r['model']:<15} error: " + "; ".join(
-                f"{fw}: {res['error']}" for fw, res in r["_raw"].items() if "error" in res))
+                f"{fw}: {res['error']}" for fw, res in r["_raw"].items() if "error" in res
+                and (fw == "torch" or fw.partition("-")[2] == (r.get("backend") or ""))))
             continue
         ok = "yes" if r["ok_speed"] and r["ok_mem"] else ("spd" if not r["ok_speed"] else "") + \
              ("mem" if not r["ok_mem"] else "")
@@ -253,6 +288,34 @@ def print_table(rows: list, threads: int) -> None:
         print("ember tracemalloc peak of one step (MiB): " + ", ".join(traced))
 
 
+def print_backend_table(results: dict, backends: list, threads: int) -> None:
+    """One line per model: min ms/step of torch and of ember on each backend, then the c_ext/numpy and
+    c_ext/torch throughput ratios (from the minima / median of the per-round paired ratios)."""
+    def ms(r):
+        return f"{min(r['times']) * 1e3:9.1f}" if r.get("times") else f"{'error':>9}"
+
+    def ratio(slow, fast):  # throughput of `fast` over `slow`: slow's time / fast's time
+        if not (slow.get("times") and fast.get("times")):
+            return f"{'-':>11}"
+        paired = statistics.median(s / f for s, f in zip(slow["times"], fast["times"]))
+        return f"{min(slow['times']) / min(fast['times']):5.2f}/{paired:<5.2f}"
+
+    print()
+    print(f"Backends (threads {threads}; ms/step min; ratios = throughput ratios, from the min / median of the "
+          f"paired per-round ratios)")
+    names = runner_names(backends)
+    head = f"{'model':<15} {'torch':>9} " + " ".join(f"{n:>12}" for n in names[:-1])
+    pairs = [("c_ext/numpy", "ember-numpy", "ember-c_ext"), ("c_ext/torch", "torch", "ember-c_ext")]
+    pairs = [p for p in pairs if p[1] in names and p[2] in names]
+    head += "".join(f" {label:>11}" for label, _, _ in pairs)
+    print(head)
+    print("-" * len(head))
+    for model, res in results.items():
+        line = f"{model:<15} {ms(res['torch'])} " + " ".join(f"{ms(res[n]):>12}" for n in names[:-1])
+        line += "".join(f" {ratio(res[slow], res[fast])}" for _, slow, fast in pairs)
+        print(line)
+
+
 def main(argv=None) -> int:
     from models import CASES
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -260,6 +323,9 @@ def main(argv=None) -> int:
                    help="BLAS/OpenMP threads for both frameworks (default: the machine's core count)")
     p.add_argument("--quick", action="store_true", help="fewer warm-up and timed steps")
     p.add_argument("--models", default=",".join(CASES), help="comma-separated subset of " + ",".join(CASES))
+    p.add_argument("--backends", default=None,
+                   help="comma-separated ember backends to run, among " + ",".join(CPU_BACKENDS) +
+                        " (default: every available one)")
     p.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     p.add_argument("--json", help="also write the rows to this file")
     p.add_argument("--verify", action="store_true",
@@ -277,10 +343,15 @@ def main(argv=None) -> int:
     if unknown:
         p.error(f"unknown model(s) {unknown}; choose from {list(CASES)}")
     plan = "quick" if args.quick else "default"
+    backends = available_backends() if args.backends is None else [b for b in args.backends.split(",") if b]
+    bad = [b for b in backends if b not in CPU_BACKENDS]
+    if bad or not backends:
+        p.error(f"--backends: expected a comma-separated subset of {list(CPU_BACKENDS)}, got {args.backends!r}")
+    runners = runner_names(backends)
     if args.verify and not verify_parity(models):
         print("parity check failed: the two frameworks do not run the same networks")
         return 1
-    print(f"ember vs torch CPU; threads pinned: {', '.join(THREAD_VARS)} = {args.threads}, "
+    print(f"ember ({', '.join(backends)} backend{'s' if len(backends) > 1 else ''}) vs torch CPU; threads pinned: {', '.join(THREAD_VARS)} = {args.threads}, "
           f"torch.set_num_threads({args.threads}); plan {plan} {PLANS[plan]} "
           f"(warm-up, max rounds, s budget per framework)")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
@@ -288,20 +359,25 @@ def main(argv=None) -> int:
         print(f"WARNING: 1-minute load average is {load:.1f}: other processes compete for the cores, and "
               f"multi-threaded BLAS/OpenMP calls then stall on waking their threads (ms per call); "
               f"timings are unreliable, compare with --threads 1")
-    rows = []
+    rows, results = {b: [] for b in backends}, {}
     t_start = time.perf_counter()
     for model in models:
-        res = run_model(model, args.threads, plan)
-        row = summarize(model, res)
-        row["_raw"] = res
-        rows.append(row)
+        res = results[model] = run_model(model, args.threads, plan, runners)
+        for b in backends:
+            row = summarize(model, res, f"ember-{b}")
+            row["_raw"] = res
+            rows[b].append(row)
         desc = next((r["description"] for r in res.values() if "description" in r), model)
-        line = "  ".join(f"{fw} " + (f"{row[fw + '_min']:.1f}/{row[fw + '_med']:.1f} ms (n={row[fw + '_n']})"
-                                     if fw + "_min" in row else "ERROR " + res[fw]["error"])
-                         for fw in FRAMEWORKS)
+        line = "  ".join(f"{fw} " + (f"{min(res[fw]['times']) * 1e3:.1f}/"
+                                     f"{statistics.median(res[fw]['times']) * 1e3:.1f} ms (n={len(res[fw]['times'])})"
+                                     if "error" not in res[fw] else "ERROR " + res[fw]["error"])
+                         for fw in runners)
         print(f"{model:<15} {desc}\n{'':<15} {line}", flush=True)
-    print_table(rows, args.threads)
+    for b in backends:
+        print_table(rows[b], args.threads)
+    print_backend_table(results, backends, args.threads)
     print(f"total wall time {time.perf_counter() - t_start:.0f} s")
+    rows = [r for b in backends for r in rows[b]]
     if args.json:
         with open(args.json, "w") as f:
             json.dump([{k: v for k, v in r.items()} for r in rows], f, indent=1)

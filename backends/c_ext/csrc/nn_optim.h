@@ -1,0 +1,4 @@
+int ec_sgd_step_f32(float *p, const float *g, float *buf, int64_t n, double lr, double momentum, double dampening, int nesterov, double weight_decay, int maximize, int first_step);
+int ec_sgd_step_f64(double *p, const double *g, double *buf, int64_t n, double lr, double momentum, double dampening, int nesterov, double weight_decay, int maximize, int first_step);
+int ec_adam_step_f32(float *p, const float *g, float *m, float *v, float *vmax, int64_t n, double lr, double beta1, double beta2, double eps, double weight_decay, int amsgrad, int maximize, int decoupled, double step);
+int ec_adam_step_f64(double *p, const double *g, double *m, double *v, double *vmax, int64_t n, double lr, double beta1, double beta2, double eps, double weight_decay, int amsgrad, int maximize, int decoupled, double step);

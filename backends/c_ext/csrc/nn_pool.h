@@ -1,0 +1,8 @@
+int ec_max_pool2d_f32(const float *x, float *y, int64_t *idx, int64_t planes, int64_t h, int64_t w, int64_t kh, int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t dh, int64_t dw, int64_t oh, int64_t ow);
+int ec_max_pool2d_f64(const double *x, double *y, int64_t *idx, int64_t planes, int64_t h, int64_t w, int64_t kh, int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t dh, int64_t dw, int64_t oh, int64_t ow);
+int ec_max_pool_backward_f32(const float *g, const int64_t *idx, float *gx, int64_t planes, int64_t in_plane, int64_t out_plane);
+int ec_max_pool_backward_f64(const double *g, const int64_t *idx, double *gx, int64_t planes, int64_t in_plane, int64_t out_plane);
+int ec_avg_pool2d_f32(const float *x, float *y, int64_t planes, int64_t h, int64_t w, int64_t kh, int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow, int count_include_pad, int64_t divisor_override);
+int ec_avg_pool2d_f64(const double *x, double *y, int64_t planes, int64_t h, int64_t w, int64_t kh, int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow, int count_include_pad, int64_t divisor_override);
+int ec_avg_pool2d_backward_f32(const float *g, float *gx, int64_t planes, int64_t h, int64_t w, int64_t kh, int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow, int count_include_pad, int64_t divisor_override);
+int ec_avg_pool2d_backward_f64(const double *g, double *gx, int64_t planes, int64_t h, int64_t w, int64_t kh, int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow, int count_include_pad, int64_t divisor_override);
