@@ -41,9 +41,11 @@ def test_builtin_backends_load_like_plugins():
     assert {"numpy", "c_ext", "cupy"} <= set(eps)
     backends = eb.all_backends()
     assert backends["numpy"].available
-    for name in ("c_ext", "cupy"):
-        assert not backends[name].available
-        assert "not built yet" in backends[name].why_unavailable()
+    # c_ext is compiled at install time (gcc is on every machine CI uses); cupy is not written yet
+    assert backends["c_ext"].available, backends["c_ext"].why_unavailable()
+    assert backends["c_ext"].spec.inherits == "numpy" and backends["c_ext"].spec.host_memory
+    assert not backends["cupy"].available
+    assert "not built yet" in backends["cupy"].why_unavailable()
     assert backends["cupy"].spec.device_type == "gpu"
 
 
@@ -84,10 +86,10 @@ def test_ember_backend_env_unknown_name_lists_installed_backends(run_python):
 
 
 def test_ember_backend_env_unavailable_backend_says_why(run_python):
-    r = run_python("import ember\nember.ones(1)", env={"EMBER_BACKEND": "c_ext"})
+    r = run_python("import ember\nember.ones(1)", env={"EMBER_BACKEND": "cupy"})
     assert r.returncode != 0
     last = r.stderr.strip().splitlines()[-1]
-    assert "c_ext" in last and "not built yet" in last
+    assert "cupy" in last and "not built yet" in last
 
 
 # --- the override and inheritance ------------------------------------------------------
@@ -160,7 +162,7 @@ def test_coverage_shows_native_and_inherited(example_backend):
             continue
         assert cov[op] == ("inherited" if kind == "native" else kind), op
     assert [k for k in cov.values()].count("native") == 1
-    assert eb.coverage("c_ext") == {}
+    assert eb.coverage("cupy") == {}
     with pytest.raises(RuntimeError, match="installed backends: .*example"):
         eb.coverage("no_such_backend")
 
@@ -409,8 +411,8 @@ def test_report_lists_backends_default_and_coverage(example_backend):
                 assert int(cols[kind]) == kinds.count(kind), (name, kind)
         else:
             assert [cols[k] for k in ("native", "inherited", "decomposed", "missing")] == ["-"] * 4
-    for name in ("c_ext", "cupy"):
-        assert rows[name][1]["status"] == "unavailable: not built yet"
+    assert rows["cupy"][1]["status"] == "unavailable: not built yet"
+    assert rows["c_ext"][1]["status"] == "available" and rows["c_ext"][1]["inherits"] == "numpy"
     assert rows["example"][1]["inherits"] == "numpy"
     assert "per-op coverage:" not in text  # the per-op table only with --ops
 
