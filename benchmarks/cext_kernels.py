@@ -105,6 +105,10 @@ ROWS = [
                                               True, 1e-4, False, False)),
     ("adam_step", "10k adamw", lambda r: _adam_args(r, 10000)),
     ("adam_step", "1M adamw", lambda r: _adam_args(r, 1 << 20)),
+    ("adadelta_step", "10k", lambda r: (f32(r, 10000), f32(r, 10000), abs(f32(r, 10000)), abs(f32(r, 10000)),
+                                        1.0, 0.9, 1e-6, 0.0, False)),
+    ("adadelta_step", "1M (mnist fc1)", lambda r: (f32(r, 1 << 20), f32(r, 1 << 20), abs(f32(r, 1 << 20)),
+                                                   abs(f32(r, 1 << 20)), 1.0, 0.9, 1e-6, 0.0, False)),
     # LSTM layer (per step: NumPy GEMM + one fused C pass)
     ("lstm_layer", "T35 B32 H256", lambda r: _lstm_args(r, 35, 32, 256)),
     ("lstm_layer_backward", "T35 B32 H256", lambda r: _lstm_grad_args(r, 35, 32, 256)),
@@ -168,7 +172,8 @@ def _gru_grad_args(rng, t, b, h):
     hs, acts = numpy_kernels()["gru_layer"](*args)
     return (f32(rng, t, b, h),) + args + (hs, acts)
 
-# conv (im2col/col2im in C, GEMM in NumPy): MNIST CNN, ResNet-18-like, downsample, depthwise; three kernels each
+# conv (im2col/col2im or Winograd F(2x2,3x3) transforms in C, GEMMs in NumPy): MNIST CNN, ResNet-18-like,
+# downsample, depthwise; three kernels each
 CONV_CASES = [
     ((64, 1, 28, 28), (32, 1, 3, 3), (1, 1), (0, 0), 1, "mnist conv1 64x1x28²"),
     ((64, 32, 26, 26), (64, 32, 3, 3), (1, 1), (0, 0), 1, "mnist conv2 64x32x26²"),

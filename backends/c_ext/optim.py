@@ -1,4 +1,4 @@
-"""Native fused optimizer steps (mirrors ember/ops/optim.py): SGD and Adam/AdamW in one C pass.
+"""Native fused optimizer steps (mirrors ember/ops/optim.py): SGD, Adam/AdamW and Adadelta in one C pass.
 
 Each kernel updates the parameter and its state arrays IN PLACE and returns them in the op's output
 order, exactly like the NumPy backend's kernels.  It runs natively when every array it touches is a
@@ -49,4 +49,12 @@ def kernels(lib, ffi):
              int(bool(maximize)), int(bool(decoupled)), float(step))
         return p, m, v, vmax
 
-    return {"sgd_step": sgd_step, "adam_step": adam_step}
+    def adadelta_step(p, g, v, acc_delta, lr, rho, eps, wd, maximize):
+        if not usable(p, v, acc_delta) or g.dtype != p.dtype or g.shape != p.shape:
+            return NP["adadelta_step"](p, g, v, acc_delta, lr, rho, eps, wd, maximize)
+        g = np.ascontiguousarray(g)
+        call("adadelta_step", p.dtype, ptr(p), ptr(g), ptr(v), ptr(acc_delta), p.size, float(lr), float(rho),
+             float(eps), float(wd), int(bool(maximize)))
+        return p, v, acc_delta
+
+    return {"sgd_step": sgd_step, "adam_step": adam_step, "adadelta_step": adadelta_step}

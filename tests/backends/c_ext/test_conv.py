@@ -87,3 +87,39 @@ def test_1x1_kernel_with_one_sided_padding_is_not_pointwise():
     g = np.ones((1, 1, 4), np.float32)
     _close(K["conv_backward_input"](g, w, x.shape, (1,), ((0, 1),), (1,), 1),
            NP["conv_backward_input"](g, w, x.shape, (1,), ((0, 1),), (1,), 1))
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data(), n=st.integers(1, 3), c=st.integers(1, 5), cout=st.integers(1, 4),
+       h=st.integers(1, 9), w=st.integers(1, 9),
+       padding=st.one_of(st.integers(0, 2), st.tuples(st.integers(0, 2), st.integers(0, 2))), dtype=DTYPES)
+def test_winograd_matches_numpy(data, n, c, cout, h, w, padding, dtype):
+    """3x3 stride-1 convolutions through Winograd F(2x2, 3x3) (forced for every channel count): odd and
+    even output sizes (partial tiles), different padding per dim, the flipped-kernel input gradient and
+    the weight gradient (the transforms' adjoint)."""
+    ph, pw = padding if isinstance(padding, tuple) else (padding, padding)
+    h, w = max(h, 3 - 2 * ph), max(w, 3 - 2 * pw)
+    x, wt = array(data, (n, c, h, w), dtype), array(data, (cout, c, 3, 3), dtype)
+    args = ((1, 1), (ph, pw), (1, 1), 1)
+    saved, conv.WINO_MIN_CHANNELS = conv.WINO_MIN_CHANNELS, 1
+    try:
+        out = K["conv"](x, wt, *args)
+        g = array(data, out.shape, dtype)
+        gx = K["conv_backward_input"](g, wt, x.shape, *args)
+        gw = K["conv_backward_weight"](x, g, wt.shape, *args)
+    finally:
+        conv.WINO_MIN_CHANNELS = saved
+    _close(out, NP["conv"](x, wt, *args))
+    _close(gx, NP["conv_backward_input"](g, wt, x.shape, *args))
+    _close(gw, NP["conv_backward_weight"](x, g, wt.shape, *args))
+
+
+def test_winograd_resnet_channels_match_numpy():
+    """The default threshold: 64 channels run Winograd; float32 stays within the im2col path's error."""
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((2, 64, 8, 8)).astype(np.float32)
+    wt = rng.standard_normal((64, 64, 3, 3)).astype(np.float32)
+    ref = NP["conv"](x.astype(np.float64), wt.astype(np.float64), (1, 1), (1, 1), (1, 1), 1)
+    out = K["conv"](x, wt, (1, 1), (1, 1), (1, 1), 1)
+    assert out.dtype == np.float32 and out.shape == ref.shape
+    np.testing.assert_allclose(out, ref, rtol=1e-4, atol=1e-4 * np.abs(ref).max())

@@ -1,4 +1,4 @@
-"""Differential tests: the fused native SGD / Adam steps vs ember_numpy's (hypothesis).
+"""Differential tests: the fused native SGD / Adam / Adadelta steps vs ember_numpy's (hypothesis).
 
 Both update their arrays in place; the C loops follow the NumPy kernels operation for operation, so
 SGD matches exactly and Adam to an ulp (sqrt and division order are the same; only fused rounding of
@@ -51,6 +51,21 @@ def test_adam_step_matches_numpy(data, n, dtype, wd, amsgrad, maximize, decouple
     for a, e in zip((p, g, m, v, vmax), ref):
         np.testing.assert_allclose(a, e, rtol=rtol, atol=0)
 
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data(), n=st.integers(1, 9000), dtype=DTYPES, wd=st.sampled_from([0.0, 1e-2]),
+       maximize=st.booleans(), rho=st.sampled_from([0.9, 0.5]))
+def test_adadelta_step_matches_numpy(data, n, dtype, wd, maximize, rho):
+    p, g, v, acc = _arrays(data, n, dtype, 4)
+    v, acc = np.abs(v), np.abs(acc)
+    ref = [a.copy() for a in (p, g, v, acc)]
+    args = (1.0, rho, 1e-6, wd, maximize)
+    out = K["adadelta_step"](p, g, v, acc, *args)
+    NP["adadelta_step"](*ref, *args)
+    assert out[0] is p and out[1] is v and out[2] is acc
+    for a, e in zip((p, g, v, acc), ref):
+        np.testing.assert_array_equal(a, e)
 
 def test_strided_state_falls_back_to_numpy():
     rng = np.random.default_rng(0)
