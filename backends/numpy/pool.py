@@ -76,6 +76,16 @@ def kernels(xp):
             start = xp.arange(osp[i], dtype=xp.int64) * stride[i] - padding[i]
             base = base + (start * mult[i]).reshape((osp[i],) + (1,) * (d - 1 - i))
         idx = base + xp.asarray(offs, dtype=xp.int64)[best_k]
+        lowest = best == _lowest(xu.dtype)
+        if lowest.any():
+            # PyTorch starts each window's scan at its first in-image tap and only a strict `>` moves it, so a
+            # window whose maximum is the lowest value points there (past the plane when it has no such tap)
+            first = xp.zeros((1,) * d, xp.int64)
+            for i in range(d):
+                start = xp.arange(osp[i], dtype=xp.int64) * stride[i] - padding[i]
+                start = xp.where(start < 0, start + (-start + dilation[i] - 1) // dilation[i] * dilation[i], start)
+                first = first + (start * mult[i]).reshape((osp[i],) + (1,) * (d - 1 - i))
+            idx = xp.where(lowest, xp.broadcast_to(first, idx.shape), idx)
         return best.astype(dt, copy=False), idx
 
     def max_pool_backward(g, indices, input_shape):
@@ -84,8 +94,10 @@ def kernels(xp):
         for v in input_shape[2:]:
             s *= v
         off = (xp.arange(n * c, dtype=xp.int64) * s).reshape((n, c) + (1,) * (indices.ndim - 2))
-        flat = (indices + off).ravel()
-        r = xp.bincount(flat, weights=g.astype(xp.float64).ravel(), minlength=n * c * s)
+        inside = (indices >= 0) & (indices < s)  # an index past the plane (a window with no in-image tap): no grad
+        flat = xp.where(inside, indices + off, 0).ravel()
+        w = xp.where(inside, g.astype(xp.float64), 0.0).ravel()
+        r = xp.bincount(flat, weights=w, minlength=n * c * s)
         return r.reshape(input_shape).astype(g.dtype)
 
     def avg_pool(x, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override):

@@ -263,3 +263,23 @@ def test_max_pool_nan_follows_torch():
     vt, it = torch.nn.functional.max_pool2d(torch.tensor(x), 3, 2, 1, return_indices=True)
     np.testing.assert_allclose(v.numpy(), vt.numpy(), equal_nan=True)
     np.testing.assert_array_equal(i.numpy(), it.numpy())
+
+
+@pytest.mark.parametrize("backend", ["numpy", "c_ext"])
+@pytest.mark.parametrize("data,kw", [
+    ([[[5.0]]], dict(kernel_size=2, stride=1, padding=1, dilation=2)),  # a window with no in-image tap
+    ([[[float("-inf"), float("-inf"), 3.0]]], dict(kernel_size=2, stride=1, padding=1)),  # all -inf windows
+    ([[[1.0, 2.0, 3.0, 4.0, 5.0]]], dict(kernel_size=3, stride=2, padding=1, dilation=2)),
+], ids=["no-in-image-tap", "all-minus-inf", "dilated"])
+def test_max_pool_lowest_value_windows_match_torch(backend, data, kw):
+    """PyTorch points a window whose maximum is -inf at its first in-image tap (past the plane when it has
+    none) and gives that window no gradient; every backend must agree, without a NumPy error in backward."""
+    import torch
+    t = torch.tensor(data, requires_grad=True)
+    ty, ti = torch.nn.functional.max_pool1d(t, **kw, return_indices=True)
+    ty.sum().backward()
+    e = ember.tensor(data, device=backend, requires_grad=True)
+    ey, ei = F.max_pool1d(e, **kw, return_indices=True)
+    ey.sum().backward()
+    assert ey.tolist() == ty.tolist() and ei.tolist() == ti.tolist()
+    assert e.grad.tolist() == t.grad.tolist()
