@@ -28,10 +28,11 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
+
+from _worker import THREAD_VARS, WorkerProcess  # benchmarks/ is the script's directory
 
 try:
     import resource
@@ -39,8 +40,6 @@ except ImportError:  # not on Windows: CPU times are then not reported
     resource = None
 
 FRAMEWORKS = ("ember", "torch")
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
-               "NUMEXPR_NUM_THREADS")
 CASES = {
     "tensor": "TensorDataset 60000 x 1x28x28 float32, batch 64, shuffle, num_workers 0",
     "folder_w0": "ImageFolder 2000 PNG 32x32 RGB, ToTensor+Normalize, batch 64, shuffle, num_workers 0",
@@ -154,40 +153,9 @@ def worker(framework: str, case: str, threads: int, data_dir: str) -> None:
 
 # --------------------------------------------------------------------------- driver
 
-class Worker:
+def Worker(framework: str, case: str, threads: int, data_dir: str) -> WorkerProcess:
     """A worker subprocess for one framework and case, with the thread variables pinned."""
-
-    def __init__(self, framework: str, case: str, threads: int, data_dir: str):
-        env = dict(os.environ)
-        env.update({var: str(threads) for var in THREAD_VARS})
-        env["PYTHONWARNINGS"] = "ignore"
-        cmd = [sys.executable, os.path.abspath(__file__), "--worker", framework, case, "--threads", str(threads),
-               "--data-dir", data_dir]
-        self.proc = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
-        self.info = self._read()
-
-    def _read(self) -> dict:
-        line = self.proc.stdout.readline()
-        if not line:
-            self.proc.wait()
-            tail = self.proc.stderr.read().strip().splitlines()[-1:] or ["(no output)"]
-            raise RuntimeError(tail[0][:300])
-        return json.loads(line)
-
-    def ask(self, command: str) -> dict:
-        self.proc.stdin.write(command + "\n")
-        self.proc.stdin.flush()
-        return self._read()
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.stdin.close()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-        self.proc.wait()
+    return WorkerProcess(__file__, [framework, case, "--data-dir", data_dir], threads)
 
 
 def run_case(case: str, threads: int, rounds: int, data_dir: str) -> dict:

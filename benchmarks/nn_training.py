@@ -28,14 +28,13 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
+from _worker import THREAD_VARS, WorkerProcess  # benchmarks/ is the script's directory
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 CPU_BACKENDS = ("numpy", "c_ext")  # the ember backends --backends may name
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
-               "NUMEXPR_NUM_THREADS")
 # (warm-up steps, max timed rounds, seconds of timed steps per framework) for each mode
 PLANS = {"default": (2, 20, 12.0), "quick": (1, 5, 4.0)}
 
@@ -158,43 +157,17 @@ def available_backends() -> list:
     return [b for b in CPU_BACKENDS if b in found and found[b].available]
 
 
-class Worker:
+class Worker(WorkerProcess):
     """A worker subprocess for one runner (``torch`` or ``ember-<backend>``) and model, with the thread
     variables pinned."""
 
     def __init__(self, runner: str, model: str, threads: int, warmup: int):
-        env = dict(os.environ)
-        env.update({var: str(threads) for var in THREAD_VARS})
-        env["PYTHONWARNINGS"] = "ignore"
         framework, _, backend = runner.partition("-")
-        if backend:
-            env["EMBER_BACKEND"] = backend
-        cmd = [sys.executable, os.path.abspath(__file__), "--worker", framework, model,
-               "--threads", str(threads), "--warmup", str(warmup)]
-        self.proc = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
-        self.info = self._read()
+        super().__init__(__file__, [framework, model, "--warmup", str(warmup)], threads,
+                         env={"EMBER_BACKEND": backend} if backend else None)
         if backend and self.info.get("backend") != backend:
             self.close()
             raise RuntimeError(f"asked for ember backend {backend!r}, the worker runs {self.info.get('backend')!r}")
-
-    def _read(self) -> dict:
-        line = self.proc.stdout.readline()
-        if not line:
-            self.proc.wait()
-            tail = self.proc.stderr.read().strip().splitlines()[-1:] or ["(no output)"]
-            raise RuntimeError(tail[0][:200])
-        return json.loads(line)
-
-    def ask(self, command: str) -> dict:
-        self.proc.stdin.write(command + "\n")
-        self.proc.stdin.flush()
-        return self._read()
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait()
 
 
 def run_model(model: str, threads: int, plan: str, runners=("ember", "torch")) -> dict:
