@@ -30,11 +30,17 @@ def _ce_args(rng, n, c):
 
 
 ROWS = [
-    # elementwise (native, not registered)
+    # elementwise (registered with routing: NumPy keeps the plain one-thread cases, see elementwise.py)
     ("add", "1M + 1M", lambda r: (f32(r, 1 << 20), f32(r, 1 << 20))),
     ("add", "(10k,100) + (100,)", lambda r: (f32(r, 10000, 100), f32(r, 100))),
+    ("add", "(256,1000) + (256,1)", lambda r: (f32(r, 256, 1000), f32(r, 256, 1))),
+    ("sub", "(64,64,32²) - (64,1,1)", lambda r: (f32(r, 64, 64, 32, 32), f32(r, 64, 1, 1))),
     ("mul", "1M * scalar", lambda r: (f32(r, 1 << 20), 2.5)),
+    ("mul", "1k x 1k transposed * 1k x 1k", lambda r: (f32(r, 1024, 1024).T, f32(r, 1024, 1024))),
+    ("div", "(10k,100) / (100,)", lambda r: (f32(r, 10000, 100), f32(r, 100) + 2)),
+    ("maximum", "(10k,100) vs (100,)", lambda r: (f32(r, 10000, 100), f32(r, 100))),
     ("exp", "1M", lambda r: (f32(r, 1 << 20),)),
+    ("log", "1M", lambda r: (np.abs(f32(r, 1 << 20)) + 0.5,)),
     ("tanh", "1M", lambda r: (f32(r, 1 << 20),)),
     # activations
     ("relu", "1M", lambda r: (f32(r, 1 << 20),)),
@@ -109,6 +115,12 @@ ROWS = [
                                         1.0, 0.9, 1e-6, 0.0, False)),
     ("adadelta_step", "1M (mnist fc1)", lambda r: (f32(r, 1 << 20), f32(r, 1 << 20), abs(f32(r, 1 << 20)),
                                                    abs(f32(r, 1 << 20)), 1.0, 0.9, 1e-6, 0.0, False)),
+    # embedding lookup and its backward's scatter-add (word-language-model sizes: 10k x 256 table, 35 x 32 tokens)
+    ("embedding", "10k x 256, 35x32 ids", lambda r: (f32(r, 10000, 256), r.integers(0, 10000, (35, 32)), -1, False)),
+    ("index_add", "10k x 256 += 1120 rows", lambda r: (np.zeros((10000, 256), np.float32), r.integers(0, 10000, 1120),
+                                                      f32(r, 1120, 256), 0, 1)),
+    ("index_add", "(64,100,16) dim 1", lambda r: (f32(r, 64, 100, 16), r.integers(0, 100, 300), f32(r, 64, 300, 16),
+                                                  1, 0.5)),
     # LSTM layer (per step: NumPy GEMM + one fused C pass)
     ("lstm_layer", "T35 B32 H256", lambda r: _lstm_args(r, 35, 32, 256)),
     ("lstm_layer_backward", "T35 B32 H256", lambda r: _lstm_grad_args(r, 35, 32, 256)),

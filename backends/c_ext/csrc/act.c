@@ -34,7 +34,8 @@ static inline double ec_tanh(double x) { return tanh(x); }
     }                                                                                                  \
     int ec_act_##SFX(int op, int64_t n, const T *x, T *o, double param) {                              \
         if (op < 0 || op > 6) return -1;                                                               \
-        EC_SPLIT(n, fwd_##SFX(op, len, x + s, o + s, (T)param));                                       \
+        int64_t min = op >= 5 ? EC_PAR_MIN : EC_PAR_MIN_HEAVY;                                         \
+        EC_SPLIT_MIN(n, min, fwd_##SFX(op, len, x + s, o + s, (T)param));                                       \
         return 0;                                                                                      \
     }                                                                                                  \
     EC_CLONES static void bwd_##SFX(int op, int64_t n, const T *g, const T *s, T *o) {                 \
@@ -67,7 +68,8 @@ static inline double ec_tanh(double x) { return tanh(x); }
     }                                                                                                  \
     int ec_act_bwd_##SFX(int op, int64_t n, const T *g, const T *sv, T *o) {                           \
         if (op < 0 || op > 3) return -1;                                                               \
-        EC_SPLIT(n, bwd_##SFX(op, len, g + s, sv + s, o + s));                                         \
+        int64_t min = op == 0 ? EC_PAR_MIN : EC_PAR_MIN_HEAVY;                                         \
+        EC_SPLIT_MIN(n, min, bwd_##SFX(op, len, g + s, sv + s, o + s));                                         \
         return 0;                                                                                      \
     }
 

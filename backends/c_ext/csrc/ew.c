@@ -146,7 +146,8 @@ INT_BINARY(i64, int64_t)
     }                                                                                                  \
     int ec_unary_##SFX(int op, int64_t n, const T *x, T *o) {                                          \
         if (op < 0 || op > 9) return -1;                                                               \
-        EC_SPLIT(n, unary_##SFX(op, len, x + s, o + s));                                               \
+        int64_t min = (op <= 1 || op >= 7) ? EC_PAR_MIN : EC_PAR_MIN_HEAVY;                            \
+        EC_SPLIT_MIN(n, min, unary_##SFX(op, len, x + s, o + s));                                      \
         return 0;                                                                                      \
     }
 

@@ -7,7 +7,7 @@
 #include "internal/vmath.h"
 
 #define LOOP _Pragma("omp simd") for (int64_t i = 0; i < n; i++)
-#define ROWS_PARALLEL(rows, n) EC_PRAGMA(omp parallel for if ((rows) * (n) > EC_PAR_MIN) schedule(static))
+#define ROWS_PARALLEL(rows, n) EC_PRAGMA(omp parallel for if ((rows) * (n) > EC_PAR_MIN_HEAVY) schedule(static))
 
 /* max of a row; NaN propagates (as NumPy's max does) */
 #define ROWMAX(SFX, T)                                                                                  \

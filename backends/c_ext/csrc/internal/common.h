@@ -4,8 +4,11 @@
 
 #include <stdint.h>
 
-/* Below this many elements a kernel runs on one thread: the OpenMP fork costs more than it saves. */
-#define EC_PAR_MIN 32768
+/* Below this many elements a kernel runs on one thread: waking the (passive) OpenMP team costs tens of
+   microseconds, more than a second thread saves on a memory-bound loop of fewer elements. */
+#define EC_PAR_MIN 262144
+/* The same bar for loops that spend tens of cycles per element (exp, erf, tanh): threads pay off sooner. */
+#define EC_PAR_MIN_HEAVY 32768
 /* Elements per work item when one long contiguous range is split across threads. */
 #define EC_CHUNK 16384
 
@@ -22,15 +25,16 @@
 #define EC_CLONES
 #endif
 
-/* Run CALL on [s, s + len) chunks of a range of n elements, in parallel when n is large. */
-#define EC_SPLIT(n, CALL)                                                                               \
+/* Run CALL on [s, s + len) chunks of a range of n elements, in parallel when n is above `min`. */
+#define EC_SPLIT_MIN(n, min, CALL)                                                                      \
     do {                                                                                               \
-        int64_t n_ = (n), nc_ = (n_ + EC_CHUNK - 1) / EC_CHUNK;                                        \
-        EC_PRAGMA(omp parallel for if (n_ > EC_PAR_MIN) schedule(static))                              \
+        int64_t n_ = (n), nc_ = (n_ + EC_CHUNK - 1) / EC_CHUNK, min_ = (min);                          \
+        EC_PRAGMA(omp parallel for if (n_ > min_) schedule(static))                                    \
         for (int64_t c_ = 0; c_ < nc_; c_++) {                                                         \
             int64_t s = c_ * EC_CHUNK, len = n_ - s < EC_CHUNK ? n_ - s : EC_CHUNK;                    \
             CALL;                                                                                      \
         }                                                                                              \
     } while (0)
+#define EC_SPLIT(n, CALL) EC_SPLIT_MIN(n, EC_PAR_MIN, CALL)
 
 #endif
