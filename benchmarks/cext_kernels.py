@@ -30,7 +30,7 @@ def _ce_args(rng, n, c):
 
 
 ROWS = [
-    # elementwise (registered with routing: NumPy keeps the plain one-thread cases, see elementwise.py)
+    # elementwise (native, not registered: see backends/c_ext/elementwise.py)
     ("add", "1M + 1M", lambda r: (f32(r, 1 << 20), f32(r, 1 << 20))),
     ("add", "(10k,100) + (100,)", lambda r: (f32(r, 10000, 100), f32(r, 100))),
     ("add", "(256,1000) + (256,1)", lambda r: (f32(r, 256, 1000), f32(r, 256, 1))),

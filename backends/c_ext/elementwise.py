@@ -6,8 +6,6 @@ call overhead dominates, unaligned strides) go to the NumPy kernel.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from ember_numpy.elementwise import KERNELS as NP_EW
 from ember_numpy.math import KERNELS as NP_MATH
@@ -49,22 +47,12 @@ def _strides(a, ndim, shape):
     return out
 
 
-def binary_kernel(lib, ffi, name, routed=False):
-    """The native kernel for binary op ``name``.  ``routed``: send the cases NumPy's own SIMD loops already run
-    at memory speed (same-shape contiguous operands, or an array and a scalar; a second thread does not help a
-    memory-bound loop) to NumPy, and keep C for broadcasting and strided operands, where it wins."""
+def binary_kernel(lib, ffi, name):
     op = BINARY[name]
     fallback = NP_KERNELS[name]
     fns = by_dtype(lib, "binary", FLOATS if name in FLOAT_ONLY else NUMERIC)
 
     def k(x, y):
-        if routed:  # the plain cases, decided before any other work so NumPy's path costs nothing extra
-            xa, ya = x.__class__ is np.ndarray, y.__class__ is np.ndarray
-            if xa and ya:
-                if x.shape == y.shape and x.flags.c_contiguous and y.flags.c_contiguous:
-                    return fallback(x, y)
-            elif (x if xa else y).flags.c_contiguous:
-                return fallback(x, y)
         arr = x if x.__class__ is np.ndarray else y
         fn = fns.get(arr.dtype)
         if fn is None:
@@ -72,16 +60,14 @@ def binary_kernel(lib, ffi, name, routed=False):
         a, b = _operand(x, arr.dtype), _operand(y, arr.dtype)
         if a is None or b is None:
             return fallback(x, y)
-        same = a.shape == b.shape
-        shape = a.shape if same else np.broadcast_shapes(a.shape, b.shape)
-        size = math.prod(shape)
-        if size < MIN_NATIVE:
+        shape = a.shape if a.shape == b.shape else np.broadcast_shapes(a.shape, b.shape)
+        out = np.empty(shape, arr.dtype)
+        if out.size < MIN_NATIVE:
             return fallback(x, y)
         ndim = len(shape)
         sa, sb = _strides(a, ndim, shape), _strides(b, ndim, shape)
         if sa is None or sb is None or ndim > 16:
             return fallback(x, y)
-        out = np.empty(shape, arr.dtype)
         check(fn(op, ndim, shape, ptr(ffi, a), sa, ptr(ffi, b), sb, ptr(ffi, out)), name)
         return out
 
@@ -89,18 +75,14 @@ def binary_kernel(lib, ffi, name, routed=False):
     return k
 
 
-def unary_kernel(lib, ffi, name, routed=False):
-    """The native kernel for unary op ``name``; ``routed``: C only where its threads beat NumPy's one."""
+def unary_kernel(lib, ffi, name):
     op = UNARY[name]
     fallback = NP_KERNELS[name]
     fns = by_dtype(lib, "unary", FLOATS)
-    threads = lib.ec_get_num_threads
 
     def k(x):
         fn = fns.get(x.dtype)
         if fn is None or x.size < MIN_NATIVE or not x.flags.c_contiguous:
-            return fallback(x)
-        if routed and (x.size <= PAR_MIN_HEAVY or threads() == 1):
             return fallback(x)
         out = np.empty(x.shape, x.dtype)
         check(fn(op, x.size, ptr(ffi, x), ptr(ffi, out)), name)
@@ -110,13 +92,13 @@ def unary_kernel(lib, ffi, name, routed=False):
     return k
 
 
-# Registered ops, routed (see binary_kernel/unary_kernel): on this class of hardware NumPy's single-op SIMD loops
-# match these kernels on plain same-shape operands and beat them on tanh and log (benchmarks/cext_kernels.py),
-# so those cases stay NumPy's; C takes broadcasting and strided operands, and exp when more than one thread is set.
-REGISTERED_BINARY = frozenset(BINARY)
-REGISTERED_UNARY = frozenset({"exp"})  # log: libm's scalar logf loses to NumPy's SIMD log; sigmoid: activation.py
-# The C side's parallel threshold for transcendental loops (csrc/internal/common.h: EC_PAR_MIN_HEAVY).
-PAR_MIN_HEAVY = 32768
+# Registered ops: none.  NumPy's own SIMD loops match these kernels on same-shape operands and beat them on tanh
+# and log (benchmarks/cext_kernels.py).  C does win on broadcasting and strided operands (1.3-2.2x) and on exp
+# with two threads, but routing each call between C and NumPy costs 150-200 ns of Python checks on every small
+# op -- the dispatch benchmark's add went from 1.64 to 1.95 us -- while the broadcasting cases in the nn
+# workloads (bias adds) are under 1% of a step; the fused kernels (activation.py, loss.py, norm.py) are where C
+# wins.  The kernels stay built and tested so a row that turns faster can be enabled here.
+REGISTERED = frozenset()
 
 
 def native_kernels(lib, ffi) -> dict:
@@ -127,6 +109,4 @@ def native_kernels(lib, ffi) -> dict:
 
 
 def kernels(lib, ffi) -> dict:
-    out = {name: binary_kernel(lib, ffi, name, routed=True) for name in REGISTERED_BINARY}
-    out.update({name: unary_kernel(lib, ffi, name, routed=True) for name in REGISTERED_UNARY})
-    return out
+    return {name: k for name, k in native_kernels(lib, ffi).items() if name in REGISTERED}
