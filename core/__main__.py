@@ -1,4 +1,5 @@
-"""The ``ember`` command line: ``ember backends [--ops]`` and ``ember train [options]``."""
+"""The ``ember`` command line: ``ember backends [--ops | --matrix [--run] ...]``, ``ember train [options]`` and
+``ember compare MODEL [options]``."""
 from __future__ import annotations
 
 import argparse
@@ -8,14 +9,17 @@ import sys
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="ember", description="ember: a PyTorch-compatible framework")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("backends", help="list backends, the default one and their kernel coverage")
-    p.add_argument("--ops", action="store_true", help="also print the per-op coverage table")
-    from .cli import train
+    p = sub.add_parser("backends", help="list backends, the default one, their kernel coverage and the "
+                                        "coverage matrix")
+    from .backends.__main__ import add_arguments
+    from .backends.__main__ import run as run_backends
+    add_arguments(p)
+    from .cli import compare, train
     train.add_parser(sub)
+    compare.add_parser(sub)
     args = parser.parse_args(argv)
     if args.command == "backends":
-        from .backends.__main__ import main as backends_main
-        return backends_main(["--ops"] if args.ops else [])
+        return run_backends(args)
     return args.handler(args)
 
 

@@ -7,7 +7,7 @@ import zlib
 import ember
 import numpy as np
 
-from .comparison import assert_close, to_numpy
+from .comparison import assert_close, max_errors, to_numpy
 from .opinfo import DEFAULT_TOLS
 
 
@@ -20,6 +20,18 @@ def _np_dtype(name):
         TO_NP,  # the reference mapping (ml_dtypes for bfloat16)
     )
     return TO_NP[getattr(ember, name)]
+
+
+def _backend_label(backend):
+    """``backend 'name' (plugin 'module')``: failure messages name the plugin that registered the kernels
+    (its module, or the name it was registered under when it is not a module)."""
+    import ember.backends as eb
+    from ember.backends._discovery import _manager
+    b = eb.all_backends().get(backend)
+    if b is None or b.plugin is None:
+        return f"backend {backend!r}"
+    plugin = getattr(b.plugin, "__name__", None) or _manager().get_name(b.plugin)
+    return f"backend {backend!r} (plugin {plugin!r})"
 
 
 def rng_for(op_name, dtype):
@@ -78,12 +90,13 @@ def _flatten_out(out):
 def run_forward(op, backend, dtype):
     """Every sample (contiguous and strided) against the reference; dtype rule checked."""
     rng = rng_for(op.name, dtype)
+    label = _backend_label(backend)
     n = 0
     for sample in op.sample_inputs(dtype, rng):
         variants = (False, True) if op.noncontig and sample.noncontig else (False,)
         for nc in variants:
             args, kwargs = to_ember_args(sample, backend, noncontig=nc)
-            where = f"op {op.name!r}, backend {backend!r}, dtype {dtype}, sample {sample.describe()}" + \
+            where = f"op {op.name!r}, {label}, dtype {dtype}, sample {sample.describe()}" + \
                     (" (non-contiguous)" if nc else "")
             try:
                 out = op.op(*args, **kwargs)
@@ -120,9 +133,17 @@ def run_forward(op, backend, dtype):
                     else:
                         assert_close(o_arr, e_arr, rtol=rtol, atol=atol)
                 except AssertionError as err:
-                    raise ConformanceFailure(f"{where}: output {i}: {err}") from None
+                    raise ConformanceFailure(f"{where}: output {i}: {err}{_max_error_note(str(err), o_arr, e_arr)}"
+                                             ) from None
     if n == 0:
-        raise ConformanceFailure(f"op {op.name!r}: no sample inputs for dtype {dtype}")
+        raise ConformanceFailure(f"op {op.name!r}, {label}: no sample inputs for dtype {dtype}")
+
+
+def _max_error_note(message, actual, expected):
+    """The max abs error, appended when an op's own ``compare`` did not report it."""
+    if "max abs error" in message or actual.dtype.kind not in "biuf" or expected.dtype.kind not in "biuf":
+        return ""
+    return f" (max abs error {max_errors(actual, expected)[0]:.3e})"
 
 
 def _grad_fn(op, args, kwargs, diff_idx):
@@ -159,7 +180,7 @@ def run_grad(op, backend, second_order=False):
             continue
         diff = [args[i].detach().clone().requires_grad_(True) for i in idx]
         fn = _grad_fn(op, args, kwargs, idx)
-        where = f"op {op.name!r}, backend {backend!r}, sample {sample.describe()}"
+        where = f"op {op.name!r}, {_backend_label(backend)}, dtype float64, sample {sample.describe()}"
         try:
             if second_order:
                 ok = ember.autograd.gradgradcheck(fn, tuple(diff), atol=1e-5, rtol=1e-3, eps=1e-6)
@@ -169,10 +190,11 @@ def run_grad(op, backend, second_order=False):
             raise ConformanceFailure(f"{where}: {'gradgradcheck' if second_order else 'gradcheck'} failed: "
                                      f"{type(e).__name__}: {e}") from e
         if not ok:
-            raise ConformanceFailure(f"{where}: gradcheck returned False")
+            raise ConformanceFailure(f"{where}: {'gradgradcheck' if second_order else 'gradcheck'} returned False")
         checked += 1
     if checked == 0:
-        raise ConformanceFailure(f"op {op.name!r}: no differentiable float64 sample for gradcheck")
+        raise ConformanceFailure(f"op {op.name!r}, {_backend_label(backend)}: no differentiable float64 sample "
+                                 f"for gradcheck")
 
 
 def run_errors(op, backend):
@@ -180,7 +202,7 @@ def run_errors(op, backend):
     n = 0
     for err in op.error_inputs():
         args, kwargs = to_ember_args(err.sample, backend)
-        where = f"op {op.name!r}, backend {backend!r}, error sample {err.sample.describe()}"
+        where = f"op {op.name!r}, {_backend_label(backend)}, dtype float32, error sample {err.sample.describe()}"
         try:
             op.op(*args, **kwargs)
         except err.error_type as e:
