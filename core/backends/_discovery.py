@@ -137,7 +137,9 @@ def load_kernels(backend: Backend) -> None:
         backend._loaded = True
         if not backend.spec.available:
             return
-        registry = KernelRegistry(backend.name, getattr(backend.plugin, "__name__", str(backend.plugin)))
+        plugin_name = getattr(backend.plugin, "__name__", None) or _manager().get_name(backend.plugin) or \
+            str(backend.plugin)
+        registry = KernelRegistry(backend.name, plugin_name)
         try:
             _call_one(backend.plugin, "ember_register_kernels", registry=registry)
         except Exception as e:  # noqa: BLE001

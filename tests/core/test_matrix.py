@@ -156,7 +156,7 @@ def test_cli_bad_options(argv, message, capsys):
 
 def test_plugin_registering_an_unknown_op_is_unavailable_naming_plugin_and_op(plugin):
     b = plugin("typo", {"relux": _relu_broken_in_half})
-    unknown_op = r"plugin .*_Plugin.* registered a kernel for unknown op 'relux'"
+    unknown_op = r"plugin 'test_typo' registered a kernel for unknown op 'relux'"
     with pytest.warns(eb.BackendWarning, match="typo"), pytest.raises(RuntimeError, match=unknown_op):
         eb.get_backend("typo")
     assert not b.available
@@ -164,5 +164,5 @@ def test_plugin_registering_an_unknown_op_is_unavailable_naming_plugin_and_op(pl
 
 def test_plugin_registering_a_kernel_with_a_wrong_signature_names_plugin_and_op(plugin):
     plugin("arity", {"add": lambda x: x})
-    with pytest.warns(eb.BackendWarning), pytest.raises(RuntimeError, match=r"plugin .*_Plugin.*, op 'add'"):
+    with pytest.warns(eb.BackendWarning), pytest.raises(RuntimeError, match=r"plugin 'test_arity', op 'add'"):
         eb.get_backend("arity")
