@@ -105,8 +105,13 @@ def get_device_capability(device=None) -> tuple:
 
 
 def manual_seed(seed) -> None:
-    """Seed the GPU backend's generator; a no-op without one (as in PyTorch)."""
-    k = _device_fn("manual_seed")
+    """Seed the GPU backend's default generator; a no-op without one (as in PyTorch)."""
+    b = _gpu_backend()
+    if b is None:
+        return
+    from .random import default_for
+    default_for(b).manual_seed(seed)
+    k = _device_fn("manual_seed", b)
     if k is not None:
         k(int(seed))
 

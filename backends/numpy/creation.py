@@ -60,6 +60,12 @@ def kernels(xp):
     def to_numpy(x):
         return x if xp is np else xp.asnumpy(x)
 
+    def to_dlpack(x):
+        return x  # the native array implements __dlpack__ / __dlpack_device__ itself
+
+    def from_dlpack(obj):
+        return xp.from_dlpack(obj)
+
     def strides(x):
         isz = x.itemsize
         return tuple(s // isz for s in x.strides)
@@ -145,7 +151,7 @@ def kernels(xp):
     return {
         "set_num_threads": set_num_threads,
         "from_list": from_list, "from_array": from_array, "from_buffer": from_buffer, "dtype_of": dtype_of, "to_list": to_list,
-        "item": item, "to_numpy": to_numpy, "strides": strides, "is_contiguous": is_contiguous,
+        "item": item, "to_numpy": to_numpy, "to_dlpack": to_dlpack, "from_dlpack": from_dlpack, "strides": strides, "is_contiguous": is_contiguous,
         "data_ptr": data_ptr, "storage_offset": storage_offset, "shares_memory": shares_memory,
         "full": full, "empty": empty, "arange": arange, "linspace": linspace, "eye": eye,
         "to_dtype": to_dtype, "clone": clone, "copy_": copy_,

@@ -67,7 +67,7 @@ def kernels(xp):
         a = gxhat.mean(axis=axis, keepdims=True)
         c = (gxhat * xhat).mean(axis=axis, keepdims=True)
         xhat *= c
-        np.subtract(gxhat, xhat, out=xhat)
+        xp.subtract(gxhat, xhat, out=xhat)
         xhat -= a
         xhat *= rstd
         return xhat

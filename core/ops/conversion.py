@@ -118,6 +118,23 @@ def numpy(self, *, force=False):
 
 
 @_m()
+def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+    """Export the data through DLPack (zero-copy), for ``numpy.from_dlpack``, ``cupy.from_dlpack``,
+    ``torch.from_dlpack``..."""
+    if self._requires_grad:
+        raise RuntimeError("Can't export tensors that require gradient, use tensor.detach()")
+    kwargs = {k: v for k, v in (("stream", stream), ("max_version", max_version), ("dl_device", dl_device),
+                                ("copy", copy)) if v is not None}
+    return self._backend.table["to_dlpack"](self._data).__dlpack__(**kwargs)
+
+
+@_m()
+def __dlpack_device__(self):
+    """(DLDeviceType, device index) of the data: (1, 0) for host memory, (2, N) for CUDA device N."""
+    return self._backend.table["to_dlpack"](self._data).__dlpack_device__()
+
+
+@_m()
 def item(self):
     n = self.numel()
     if n != 1:

@@ -25,6 +25,10 @@ DTYPE_OF = defop("dtype_of", F, "dtype_of(x) -> ember dtype", doc="ember dtype o
 TO_LIST = defop("to_list", F, "to_list(x) -> list", doc="nested Python list (a scalar for 0-d)")
 ITEM = defop("item", F, "item(x) -> scalar", doc="the single element as a Python scalar")
 TO_NUMPY = defop("to_numpy", F, "to_numpy(x) -> numpy.ndarray", doc="host NumPy array; shares memory when possible")
+TO_DLPACK = defop("to_dlpack", F, "to_dlpack(x) -> object",
+                  doc="an object viewing x that implements __dlpack__ and __dlpack_device__ (usually x itself)")
+FROM_DLPACK = defop("from_dlpack", F, "from_dlpack(obj) -> out",
+                    doc="zero-copy native array viewing a DLPack producer on this backend's device")
 STRIDES = defop("strides", F, "strides(x) -> tuple", doc="strides in elements")
 IS_CONTIGUOUS = defop("is_contiguous", F, "is_contiguous(x) -> bool")
 DATA_PTR = defop("data_ptr", F, "data_ptr(x) -> int")
@@ -184,6 +188,40 @@ def from_numpy(ndarray) -> Tensor:
     if not backend.spec.host_memory:
         backend = _backend_of("cpu")
     return _from_foreign(ndarray, None, backend, False)
+
+
+def from_dlpack(ext_tensor) -> Tensor:
+    """A tensor sharing memory with a DLPack producer (a NumPy/CuPy array, a PyTorch tensor, ...).
+
+    The object's ``__dlpack_device__`` picks the backend: host memory lands on the
+    default CPU backend, CUDA memory on the GPU backend.  No data is copied.
+
+    >>> ember.from_dlpack(numpy.arange(3)).tolist()
+    [0, 1, 2]
+    """
+    if not hasattr(ext_tensor, "__dlpack__") or not hasattr(ext_tensor, "__dlpack_device__"):
+        raise TypeError(f"from_dlpack(): expected an object implementing __dlpack__ and __dlpack_device__ "
+                        f"(a tensor or array), got {type(ext_tensor).__name__}")
+    kind, index = ext_tensor.__dlpack_device__()
+    kind = int(kind)
+    if kind in (_DL_CPU, _DL_CUDA_HOST):
+        backend = _backend_of(None)
+        if not backend.spec.host_memory:
+            backend = _backend_of("cpu")
+    elif kind == _DL_CUDA:
+        backend = _backend_of(f"cuda:{int(index)}").require()
+    else:
+        raise RuntimeError(f"from_dlpack(): unsupported DLPack device type {kind} (index {index}); ember "
+                           f"accepts CPU ({_DL_CPU}), CUDA ({_DL_CUDA}) and CUDA host ({_DL_CUDA_HOST}) memory")
+    arr = backend.table["from_dlpack"](ext_tensor)
+    dt = backend.table["dtype_of"](arr)
+    if dt is None:
+        raise TypeError(f"from_dlpack(): unsupported dtype {getattr(arr, 'dtype', '?')}; supported dtypes: "
+                        f"{', '.join(sorted(d.name for d in backend.dtypes))}")
+    return wrap(arr, dt, backend)
+
+
+_DL_CPU, _DL_CUDA, _DL_CUDA_HOST = 1, 2, 3  # DLDeviceType codes
 
 
 def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False) -> Tensor:
