@@ -28,6 +28,7 @@ from . import autograd, backends, cuda, linalg
 from . import nn
 from . import optim, amp
 from . import utils
+from . import distributed  # mpi4py is imported only when a process group starts
 from . import serialization
 from . import serialization_safetensors as safetensors  # ember.safetensors.save_file / load_file
 import sys as _sys

@@ -70,13 +70,17 @@ def _check_index(device):
 
 
 def current_device() -> int:
-    _require()
-    return 0
+    b = _require()
+    k = _device_fn("current_device", b)
+    return k() if k is not None else 0
 
 
 def set_device(device) -> None:
-    _require()
-    _check_index(device)
+    b = _require()
+    idx = _check_index(device)
+    k = _device_fn("set_device", b)
+    if k is not None:
+        k(idx)
 
 
 def synchronize(device=None) -> None:

@@ -52,9 +52,12 @@ def ember_device_api():
     """Optional, for GPU backends: return a dict of device functions behind ``ember.cuda``.
 
     Recognised keys (each a callable; any may be left out): ``device_count()``,
-    ``synchronize()``, ``device_name()``, ``device_capability()``,
-    ``manual_seed(seed)``, ``empty_cache()``, ``memory_allocated()``,
-    ``max_memory_allocated()``, ``memory_reserved()``.  Called once, the first
+    ``current_device()``, ``set_device(index)``, ``synchronize()``,
+    ``device_name()``, ``device_capability()``, ``manual_seed(seed)``,
+    ``empty_cache()``, ``memory_allocated()``, ``max_memory_allocated()``,
+    ``memory_reserved()``; for ``ember.distributed``'s NCCL engine, ``nccl()``
+    (CuPy's NCCL binding module, or None) and ``current_stream()`` (the
+    stream handle collectives are queued on).  Called once, the first
     time ``ember.cuda`` needs one of them.  A backend that does not implement
     the hook gets the defaults: one device, no-op synchronisation and seeding,
     and zero memory counters.

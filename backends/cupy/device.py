@@ -41,8 +41,19 @@ def api(cupy) -> dict:
         pool.free_all_blocks()
         cupy.get_default_pinned_memory_pool().free_all_blocks()
 
+    def nccl():
+        try:
+            from cupy.cuda import nccl as binding
+        except ImportError:  # a CuPy build without NCCL
+            return None
+        return binding
+
     return {
         "device_count": runtime.getDeviceCount,
+        "current_device": lambda: cupy.cuda.Device().id,
+        "set_device": lambda index: cupy.cuda.Device(index).use(),
+        "nccl": nccl,
+        "current_stream": lambda: cupy.cuda.get_current_stream().ptr,
         "synchronize": lambda: cupy.cuda.Device().synchronize(),
         "device_name": device_name,
         "device_capability": device_capability,

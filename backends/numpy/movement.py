@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._dtypes import TO_NP
+
 
 def kernels(xp):
     as_strided = xp.lib.stride_tricks.as_strided
@@ -15,6 +17,14 @@ def kernels(xp):
         except AttributeError:
             return None
         return v
+
+    def view_dtype(x, dtype):
+        """The same bytes as ``dtype`` (ember checked PyTorch's stride and size rules first).  A 0-d or
+        size-1-last-dim input is reshaped so NumPy sees a contiguous last axis."""
+        npd = TO_NP[dtype]
+        if x.itemsize == npd.itemsize or x.shape[-1] != 1 or x.strides[-1] == x.itemsize:
+            return x.view(npd)
+        return as_strided(x, x.shape, x.strides[:-1] + (x.itemsize,)).view(npd)
 
     def expand(x, shape):
         if xp is np and x.flags.c_contiguous and x.dtype.kind in "biuf":
@@ -81,7 +91,7 @@ def kernels(xp):
         return out
 
     return {
-        "view": view, "expand": expand, "permute": permute, "select": select, "select_scatter": select_scatter,
+        "view": view, "view_dtype": view_dtype, "expand": expand, "permute": permute, "select": select, "select_scatter": select_scatter,
         "basic_index": basic_index, "basic_index_scatter": basic_index_scatter, "diagonal": diagonal,
         "diagonal_scatter": diagonal_scatter, "unfold": unfold, "unfold_backward": unfold_backward,
     }

@@ -8,6 +8,9 @@
 Each epoch shows a progress bar (loss, accuracy, samples/s), evaluates on the held-out split and saves a
 checkpoint (model, optimizer, LR scheduler, RNG state, epoch, settings and history) with ``ember.save``.
 The run ends with a PNG report: loss/accuracy curves and held-out images labelled with the predictions.
+
+Under MPI (``mpirun -n 2 ember train``) each rank trains a DistributedDataParallel replica on its share of
+the data (--batch-size is the global batch); rank 0 alone prints, evaluates and writes the outputs.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import time
 from typing import Optional
 
 from ._data import SPECS, class_names
+from ._distributed import Context
 
 CHECKPOINT, REPORT = "checkpoint.pt", "report.png"
 # options that define the run: a --resume takes them from the checkpoint (giving a different one is an error)
@@ -190,6 +194,7 @@ class _Run:
         from . import _models
 
         a, s = self.args, self.settings
+        ctx = self.ctx = Context(TrainError)
         start = time.perf_counter()
         spec = SPECS[s["dataset"]]
         ember.manual_seed(s["seed"])
@@ -205,7 +210,9 @@ class _Run:
         generator = ember.Generator()
         # no persistent workers: each epoch's shuffle then depends only on (seed, epoch), the same with or
         # without workers and after a --resume
-        train_loader = DataLoader(train_ds, batch_size=s["batch_size"], shuffle=True, num_workers=a.workers,
+        sampler = ctx.sampler(train_ds, s["seed"])
+        train_loader = DataLoader(train_ds, batch_size=ctx.rank_batch(s["batch_size"], TrainError),
+                                  shuffle=sampler is None, sampler=sampler, num_workers=a.workers,
                                   generator=generator, drop_last=len(train_ds) > s["batch_size"])
         val_loader = DataLoader(val_ds, batch_size=256, num_workers=a.workers)
         scheduler = optim.lr_scheduler.OneCycleLR(optimizer, max_lr=s["lr"], epochs=s["epochs"],
@@ -222,10 +229,11 @@ class _Run:
         if first >= last:
             raise TrainError(f"the checkpoint has already completed epoch {first} of {s['epochs']}; nothing to do")
         n_params = sum(p.numel() for p in model.parameters())
-        print(f"ember train: {s['dataset']} ({len(train_ds)} train / {len(val_ds)} held-out images, "
+        self._say(f"ember train: {s['dataset']} ({len(train_ds)} train / {len(val_ds)} held-out images, "
               f"{len(names)} classes), {s['model']} model ({n_params:,} parameters) on {_backend_name(device)}, "
               f"epochs {first + 1}-{last} of {s['epochs']}, batch {s['batch_size']}, AdamW one-cycle lr {s['lr']}, "
-              f"seed {s['seed']}", flush=True)
+              f"seed {s['seed']}" + (f", {ctx.world} MPI ranks" if ctx.world > 1 else ""))
+        train_model = ctx.wrap(model)
         os.makedirs(self.out, exist_ok=True)
         ckpt_path = os.path.join(self.out, CHECKPOINT)
         loss_fn = nn.CrossEntropyLoss()
@@ -233,9 +241,13 @@ class _Run:
             t0 = time.perf_counter()
             # one stream per (seed, epoch): a resumed run shuffles exactly like an uninterrupted one
             generator.manual_seed(s["seed"] * 1_000_003 + epoch)
+            if sampler is not None:
+                sampler.set_epoch(epoch)
             per_epoch = min(len(train_loader) * s["batch_size"], len(train_ds))  # drop_last leaves out a few
-            train_loss, train_acc = self._train_epoch(model, train_loader, optimizer, scheduler, loss_fn, device,
-                                                      epoch, per_epoch)
+            train_loss, train_acc = self._train_epoch(train_model, train_loader, optimizer, scheduler, loss_fn,
+                                                      device, epoch, per_epoch)
+            if not ctx.is_main:
+                continue  # rank 0 evaluates and writes the outputs
             val_loss, val_acc, preds = _evaluate(model, val_loader, device)
             row = {"epoch": epoch + 1, "train_loss": train_loss, "train_acc": train_acc, "val_loss": val_loss,
                    "val_acc": val_acc, "lr": scheduler.get_last_lr()[0], "seconds": time.perf_counter() - t0}
@@ -246,6 +258,8 @@ class _Run:
                 "model": model.state_dict(), "optimizer": optimizer.state_dict(),
                 "scheduler": scheduler.state_dict(), "epoch": epoch + 1, "args": dict(s), "history": history,
                 "rng_state": ember.get_rng_state(), "classes": names})
+        if not ctx.is_main:
+            return 0
         report = os.path.join(self.out, REPORT)
         engine = self._report(report, val_ds, spec, names, history, preds)
         final = history[-1]
@@ -260,7 +274,7 @@ class _Run:
         model.train()
         seen, loss_sum, correct = 0, 0.0, 0
         bar = tqdm(total=n_total, desc=f"epoch {epoch + 1}/{self.settings['epochs']}", unit="samples",
-                   disable=self.args.no_progress, leave=False, dynamic_ncols=True)
+                   disable=self.args.no_progress or not self.ctx.is_main, leave=False, dynamic_ncols=True)
         with bar:
             for x, y in loader:
                 x, y = x.to(device), y.to(device)
@@ -275,10 +289,16 @@ class _Run:
                     seen += n
                     loss_sum += loss.item() * n
                     correct += int((out.argmax(1) == y).sum().item())
-                bar.update(n)
+                bar.update(n * self.ctx.world)
                 bar.set_postfix(loss=f"{loss_sum / seen:.4f}", acc=f"{100 * correct / seen:.1f}%", refresh=False)
             bar.refresh()  # the epoch's final numbers, however short it was
+        loss_sum, correct, seen = self.ctx.sum([loss_sum, correct, seen])  # over the ranks under MPI
         return loss_sum / max(seen, 1), correct / max(seen, 1)
+
+    def _say(self, line: str) -> None:
+        """Print ``line`` (on rank 0 only under MPI)."""
+        if self.ctx.is_main:
+            print(line, flush=True)
 
     def _log(self, line: str) -> None:
         if self.args.no_progress:

@@ -8,7 +8,9 @@ select, basic_index (int/slice/None keys), diagonal and unfold; each has a
 from __future__ import annotations
 
 
+from .. import _dtype as D
 from .._dispatch import apply
+from ..autograd.grad_mode import no_grad
 from .._op import defop
 from .._tensor import Tensor
 from ._util import as_shape, broadcast_shapes as _bshapes, numel, reg, wrap_dim
@@ -22,6 +24,9 @@ def _view_bwd(ctx, g):
 
 VIEW = defop("view", F, "view(x, shape) -> out", backward=_view_bwd, view=True,
              doc="a view with a new shape; the kernel returns None when the strides do not allow one")
+VIEW_DTYPE = defop("view_dtype", F, "view_dtype(x, dtype) -> out", view=True,
+                   doc="the same bytes read as `dtype` (torch's view(dtype)); with a different element size the "
+                       "last dim (stride 1) shrinks or grows by the size ratio; not differentiable")
 EXPAND = defop("expand", F, "expand(x, shape) -> out", backward=lambda ctx, g: (g,), view=True,
                doc="broadcast view to `shape` (same ndim or more, size-1 dims stretched)")
 
@@ -61,8 +66,8 @@ def _infer_shape(shape, n, op):
 @reg("view")
 def view(input, *shape):
     """A view of ``input`` with a new shape (no copy); fails when the strides don't allow it."""
-    if len(shape) == 1 and not isinstance(shape[0], (tuple, list)) and hasattr(shape[0], "itemsize"):
-        return input.view_dtype(shape[0]) if hasattr(input, "view_dtype") else None
+    if len(shape) == 1 and isinstance(shape[0], D.dtype):
+        return _view_dtype(input, shape[0])
     shape = _infer_shape(as_shape(shape, "view"), input.numel(), "view")
     if shape == tuple(input.shape):
         return apply(VIEW, (input,), (shape,))
@@ -71,6 +76,32 @@ def view(input, *shape):
         raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
                            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
     return apply(VIEW, (input,), (shape,))
+
+
+def _view_dtype(input, dtype):
+    """``input.view(dtype)``: PyTorch's checks, then a non-differentiable view of the same bytes."""
+    old = input.dtype
+    if old.itemsize != dtype.itemsize:
+        from .inplace import torch_type_name
+        what = f"to view {torch_type_name(old)} as {torch_type_name(dtype)} (different element sizes)"
+        if input.ndim == 0:
+            raise RuntimeError(f"self.dim() cannot be 0 {what}")
+        if input.shape[-1] != 1 and input.numel() and input.stride(-1) != 1:
+            raise RuntimeError(f"self.stride(-1) must be 1 {what}, but got {input.stride(-1)}")
+        if dtype.itemsize > old.itemsize:
+            ratio = dtype.itemsize // old.itemsize
+            if input.shape[-1] % ratio:
+                raise RuntimeError(f"self.size(-1) must be divisible by {ratio} {what}, but got {input.shape[-1]}")
+            if input.storage_offset() % ratio:
+                raise RuntimeError(f"self.storage_offset() must be divisible by {ratio} {what}, but got "
+                                   f"{input.storage_offset()}")
+            for i, st in enumerate(input.stride()[:-1] if input.numel() else ()):
+                if st % ratio:
+                    raise RuntimeError(f"self.stride({i}) must be divisible by {ratio} {what}, but got {st}")
+    from .creation import _check_dtype
+    _check_dtype(input._backend, dtype, "view")
+    with no_grad():  # like PyTorch, the result never requires grad
+        return apply(VIEW_DTYPE, (input,), (dtype,), dtype)
 
 
 @reg("reshape")

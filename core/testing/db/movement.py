@@ -279,3 +279,45 @@ for _rec_ in MOVEMENT_DB:
         _rec_.family = "joining"
 
 OP_DB = MOVEMENT_DB
+
+
+# --- view(dtype): the same bytes reinterpreted ----------------------------------------------------
+
+_INT_OF_SIZE = {1: "int8", 2: "int16", 4: "int32", 8: "int64"}
+
+
+def _view_dtype_samples(dtype, rng):
+    """Targets of the same size, of one byte, and (where the last dim allows) twice the size; never bool,
+    whose other byte values are undefined."""
+    size = np.dtype(_np_dtype(dtype)).itemsize
+    targets = {_INT_OF_SIZE[size], "uint8"} | ({_INT_OF_SIZE[2 * size]} if size < 8 else set())
+    if size == 4:
+        targets.add("float32")
+    for target in sorted(targets):
+        for shape in ((3, 4), (2, 0, 2), (1, 2)):
+            yield SampleInput(make_array(shape, dtype, rng), getattr(ember, target), src=dtype,
+                              name=f"{shape} as {target}")
+
+
+def _np_dtype(name):
+    from ember_numpy._dtypes import TO_NP
+    return TO_NP[getattr(ember, name)]
+
+
+def _view_dtype_errors():
+    yield ErrorInput(SampleInput(np.zeros((), np.float32), ember.float16, src="float32"), RuntimeError,
+                     r"self.dim\(\) cannot be 0 to view Float as Half \(different element sizes\)")
+    yield ErrorInput(SampleInput(np.zeros((2, 3), np.float32), ember.float64, src="float32"), RuntimeError,
+                     r"self.size\(-1\) must be divisible by 2 to view Float as Double")
+
+
+def _view_dtype_ref(x, dtype, src):
+    """``src`` names the input's dtype: the harness hands float references float64 copies of the inputs."""
+    return x.astype(_np_dtype(src)).view(_np_dtype(dtype.name))
+
+
+OP_DB.append(OpInfo("view_dtype", lambda x, d, src: x.view(d), _view_dtype_ref, _view_dtype_samples, dtypes=ALL_DTYPES,
+                    supports_grad=False, ref_in_input_dtype=True, noncontig=False, family="movement",
+                    result_dtype=lambda dtype, sample: sample.args[0].name,
+                    tols={d: (0.0, 0.0) for d in ("float16", "bfloat16", "float32", "float64")},
+                    error_inputs=_view_dtype_errors))
