@@ -1,10 +1,13 @@
 """Batch normalization layers: BatchNorm1d, BatchNorm2d, BatchNorm3d, SyncBatchNorm (and their base
-``_NormBase``, shared with the instance norms)."""
+``_NormBase``, shared with the instance norms).  SyncBatchNorm reduces its statistics over the ranks of an
+``ember.distributed`` process group."""
 from __future__ import annotations
 
 import ember
 
+from ... import distributed as dist
 from ..._tensor import Tensor
+from ...autograd.function import Function
 from .. import functional as F
 from ..parameter import Parameter
 from .module import Module
@@ -95,9 +98,11 @@ class _BatchNorm(_NormBase):
         else:
             bn_training = self.running_mean is None and self.running_var is None
         use_buffers = not self.training or self.track_running_stats
-        return F.batch_norm(input, self.running_mean if use_buffers else None,
-                            self.running_var if use_buffers else None, self.weight, self.bias, bn_training, factor,
-                            self.eps)
+        return self._batch_norm(input, self.running_mean if use_buffers else None,
+                                self.running_var if use_buffers else None, bn_training, factor)
+
+    def _batch_norm(self, input, running_mean, running_var, bn_training, factor):
+        return F.batch_norm(input, running_mean, running_var, self.weight, self.bias, bn_training, factor, self.eps)
 
 
 class BatchNorm1d(_BatchNorm):
@@ -127,10 +132,89 @@ class BatchNorm3d(_BatchNorm):
             raise ValueError(f"expected 5D input (got {input.dim()}D input)")
 
 
+class _SyncBatchNormFunction(Function):
+    """Training-mode batch norm of the union of every rank's batch in ``group`` (PyTorch's
+    ``nn.modules._functions.SyncBatchNorm``).
+
+    Forward all-gathers each rank's per-channel (mean, sum of squared deviations, count) and combines them
+    exactly (Chan et al.), which stays accurate where ``E[x^2] - E[x]^2`` would cancel; the running
+    statistics get the global mean and unbiased variance.  Backward all-reduces the per-channel sums of
+    ``grad_out`` and ``grad_out * xhat`` so ``grad_input`` is the gradient over the whole global batch;
+    ``grad_weight``/``grad_bias`` stay local, as DistributedDataParallel averages them.
+    """
+
+    @staticmethod
+    def forward(ctx, input, weight, bias, running_mean, running_var, eps, momentum, group, world_size):
+        c = input.shape[1]
+        dims, shape = _channel_dims(input)
+        # half inputs keep their statistics in float32, as PyTorch does
+        x = input if input.dtype in (ember.float32, ember.float64) else input.float()
+        n = input.numel() // c
+        local_mean = x.sum(dims) / max(n, 1)
+        local_m2 = ((x - local_mean.reshape(shape)) ** 2).sum(dims)
+        local = ember.cat([local_mean, local_m2, ember.full((1,), float(n), dtype=x.dtype, device=x.device)])
+        gathered = local.new_empty((world_size * (2 * c + 1),))
+        dist.all_gather_into_tensor(gathered, local, group)
+        gathered = gathered.reshape(world_size, 2 * c + 1)
+        means, m2s, counts = gathered[:, :c], gathered[:, c:2 * c], gathered[:, 2 * c:]
+        total = int(counts.sum().item())
+        if total <= 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got {total} value(s) per "
+                             f"channel over the {world_size} ranks of the process group (input size "
+                             f"{ember.Size(input.shape)} on this rank)")
+        mean = (means * counts).sum(0) / total  # ranks with an empty batch have count 0: they drop out
+        var = (m2s + counts * (means - mean) ** 2).sum(0) / total
+        invstd = ember.rsqrt(var + eps)
+        if running_mean is not None:
+            running_mean.mul_(1.0 - momentum).add_(mean.to(running_mean.dtype) * momentum)
+        if running_var is not None:
+            running_var.mul_(1.0 - momentum).add_((var * (total / (total - 1))).to(running_var.dtype) * momentum)
+        scale = invstd if weight is None else invstd * weight.to(x.dtype)
+        shift = -mean * scale if bias is None else bias.to(x.dtype) - mean * scale
+        ctx.save_for_backward(x, weight, mean, invstd)
+        ctx.group, ctx.total, ctx.input_dtype = group, total, input.dtype
+        return (x * scale.reshape(shape) + shift.reshape(shape)).to(input.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, weight, mean, invstd = ctx.saved_tensors
+        c = x.shape[1]
+        dims, shape = _channel_dims(x)
+        g = grad_output.to(x.dtype)
+        xhat = (x - mean.reshape(shape)) * invstd.reshape(shape)
+        sum_dy, sum_dy_xhat = g.sum(dims), (g * xhat).sum(dims)
+        need = ctx.needs_input_grad
+        grad_input = None
+        if need[0]:
+            both = ember.cat([sum_dy, sum_dy_xhat])
+            dist.all_reduce(both, group=ctx.group)
+            scale = invstd if weight is None else invstd * weight.to(x.dtype)
+            mean_dy, mean_dy_xhat = both[:c] / ctx.total, both[c:] / ctx.total
+            grad_input = (g - mean_dy.reshape(shape) - xhat * mean_dy_xhat.reshape(shape)) * scale.reshape(shape)
+            grad_input = grad_input.to(ctx.input_dtype)
+        grad_weight = sum_dy_xhat.to(weight.dtype) if weight is not None and need[1] else None
+        grad_bias = sum_dy.to(weight.dtype) if weight is not None and need[2] else None
+        return grad_input, grad_weight, grad_bias, None, None, None, None, None, None
+
+
+def _channel_dims(x):
+    """The reduction dims of a batch norm of ``x`` (every dim but 1) and the shape a (C,) statistic
+    broadcasts with."""
+    return (0,) + tuple(range(2, x.ndim)), (1, x.shape[1]) + (1,) * (x.ndim - 2)
+
+
 class SyncBatchNorm(_BatchNorm):
-    """Batch normalization whose statistics would be reduced across processes. ember has no
-    distributed runtime, so (like PyTorch without an initialized process group) it normalizes with
-    the local batch statistics: a BatchNorm over every dim but 1 of an input with at least 2 dims."""
+    """Batch normalization over every dim but 1 of an input with at least 2 dims, with the batch statistics
+    taken over the batches of all ranks of ``process_group`` (default: the world).
+
+    In training mode with an initialized ``ember.distributed`` process group of more than one rank, N ranks
+    each on B/N samples normalise (and update the running statistics) exactly like one BatchNorm on all B
+    samples, and their input gradients are those of the whole batch.  Otherwise (no process group, a
+    single rank, or eval mode) it is a plain BatchNorm.  Unlike PyTorch, host (CPU) tensors are accepted:
+    they are reduced through MPI.
+
+    >>> model = nn.SyncBatchNorm.convert_sync_batchnorm(model)   # every BatchNorm*d becomes a SyncBatchNorm
+    """
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
                  track_running_stats: bool = True, process_group=None, device=None, dtype=None, *,
@@ -144,6 +228,15 @@ class SyncBatchNorm(_BatchNorm):
             raise ValueError(f"expected at least 2D input (got {input.dim()}D input)")
         if input.size(1) == 0:
             raise ValueError("SyncBatchNorm number of input channels should be non-zero")
+
+    def _batch_norm(self, input, running_mean, running_var, bn_training, factor):
+        if self.training and dist.is_initialized():
+            group = self.process_group if self.process_group is not None else dist.group.WORLD
+            world_size = dist.get_world_size(group)
+            if world_size > 1:
+                return _SyncBatchNormFunction.apply(input, self.weight, self.bias, running_mean, running_var,
+                                                    self.eps, factor, group, world_size)
+        return super()._batch_norm(input, running_mean, running_var, bn_training, factor)
 
     @classmethod
     def convert_sync_batchnorm(cls, module, process_group=None):
@@ -160,6 +253,8 @@ class SyncBatchNorm(_BatchNorm):
             out.running_var = module.running_var
             out.num_batches_tracked = module.num_batches_tracked
             out.training = module.training
+            if hasattr(module, "qconfig"):
+                out.qconfig = module.qconfig
         for name, child in module.named_children():
             out.add_module(name, cls.convert_sync_batchnorm(child, process_group))
         return out
