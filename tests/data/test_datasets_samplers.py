@@ -59,7 +59,18 @@ def test_weighted_sampler_rejects_negative_weights_like_torch():
             list(du.WeightedRandomSampler([0.5, -1.0], 2))
 
 
-def test_distributed_sampler_without_distributed_package():
+def test_distributed_sampler_without_a_process_group_raises_like_torch():
+    for kwargs in ({}, {"num_replicas": 2}):
+        with pytest.raises(ValueError, match="Default process group has not been initialized") as ours:
+            eud.DistributedSampler(range(4), **kwargs)
+        with pytest.raises(ValueError) as theirs:
+            torch.utils.data.DistributedSampler(range(4), **kwargs)
+        assert str(ours.value) == str(theirs.value)
+
+
+def test_distributed_sampler_without_distributed_package(monkeypatch):
+    from ember.utils.data import distributed as eud_distributed
+    monkeypatch.setattr(eud_distributed, "_distributed", lambda: None)  # mpi4py not installed
     with pytest.raises(RuntimeError, match="Requires distributed package to be available"):
         eud.DistributedSampler(range(4))
     with pytest.raises(RuntimeError, match="Requires distributed package to be available"):
