@@ -144,13 +144,29 @@ def _scaled(input, other, alpha, op):
     return other * alpha
 
 
+def _deprecated_scalar_first(name, other, rest, what="alpha"):
+    """PyTorch's deprecated ``name(input, Number alpha, Tensor other)`` overload (old optimizer code uses
+    ``p.data.add_(-lr, grad)``): returns ``(alpha, other)`` after PyTorch's UserWarning."""
+    if len(rest) != 1 or not isinstance(other, (int, float)) or not isinstance(rest[0], Tensor):
+        raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                        f"({', '.join(type(a).__name__ for a in (other, *rest))}), but expected one of: "
+                        f"(Tensor input, Tensor other, *, Number {what} = 1)")
+    import warnings
+    warnings.warn(f"This overload of {name} is deprecated:\n\t{name}(Number {what}, Tensor other)\nConsider "
+                  f"using one of the following signatures instead:\n\t{name}(Tensor other, *, Number {what} = 1)",
+                  UserWarning, stacklevel=3)
+    return other, rest[0]
+
+
 @reg("add")
-def add(input, other, *, alpha=1, out=None):
+def add(input, other, *deprecated, alpha=1, out=None):
     """``input + alpha * other`` with type promotion.
 
     >>> ember.add(ember.tensor([1, 2]), 2.5)
     tensor([3.5000, 4.5000])
     """
+    if deprecated:
+        alpha, other = _deprecated_scalar_first("add", other, deprecated)
     if alpha != 1 or isinstance(alpha, bool):
         other = _scaled(input, other, alpha, "add")
     return _out(binary(ADD, input, other), out)
@@ -161,8 +177,10 @@ def _is_bool(x):
 
 
 @reg("sub")
-def sub(input, other, *, alpha=1, out=None):
+def sub(input, other, *deprecated, alpha=1, out=None):
     """``input - alpha * other``; two bool operands are rejected like PyTorch (use ``^``)."""
+    if deprecated:
+        alpha, other = _deprecated_scalar_first("sub", other, deprecated)
     ba, bb = _is_bool(input), _is_bool(other)
     if ba and bb:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "

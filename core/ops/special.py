@@ -89,25 +89,38 @@ def _addc(op, name, input, tensor1, tensor2, value, out):
     return _out(apply(op, args, (value,), rt), out)
 
 
+def _deprecated_value(name, value, tensor1, rest):
+    from .elementwise import _deprecated_scalar_first
+    value, tensor1 = _deprecated_scalar_first(name, value, (tensor1,), what="value")
+    if len(rest) != 1 or not isinstance(rest[0], Tensor):
+        raise TypeError(f"{name}() received an invalid combination of arguments: expected "
+                        f"(Tensor input, Tensor tensor1, Tensor tensor2, *, Number value = 1)")
+    return value, tensor1, rest[0]
+
+
 @reg("addcmul")
 @_autocast_entry("addcmul")
-def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+def addcmul(input, tensor1, tensor2, *deprecated, value=1, out=None):
     """``input + value * tensor1 * tensor2``, broadcast and type-promoted.
 
     >>> ember.addcmul(ember.tensor([1., 1.]), ember.tensor([2., 3.]), ember.tensor([4., 5.]), value=0.5)
     tensor([5.0000, 8.5000])
     """
+    if deprecated:  # PyTorch's deprecated addcmul(input, Number value, tensor1, tensor2)
+        value, tensor1, tensor2 = _deprecated_value("addcmul", tensor1, tensor2, deprecated)
     return _addc(ADDCMUL, "addcmul", input, tensor1, tensor2, value, out)
 
 
 @reg("addcdiv")
 @_autocast_entry("addcdiv")
-def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+def addcdiv(input, tensor1, tensor2, *deprecated, value=1, out=None):
     """``input + value * tensor1 / tensor2``; ``tensor1`` and ``tensor2`` may not both be integral.
 
     >>> ember.addcdiv(ember.tensor([1., 1.]), ember.tensor([2., 3.]), ember.tensor([4., 6.]), value=2)
     tensor([2., 2.])
     """
+    if deprecated:  # PyTorch's deprecated addcdiv(input, Number value, tensor1, tensor2)
+        value, tensor1, tensor2 = _deprecated_value("addcdiv", tensor1, tensor2, deprecated)
     return _addc(ADDCDIV, "addcdiv", input, tensor1, tensor2, value, out)
 
 

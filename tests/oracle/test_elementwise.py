@@ -494,3 +494,23 @@ def test_broadcast_gradient_shapes():
                    [Arg(F64, (2, 1, 4), 0.5, 2.0), Arg(F64, (3, 1), 0.5, 2.0)], rng, name)
         grad_check(getattr(torch, name), getattr(ember, name), [Arg(F64, (), 0.5, 2.0), Arg(F64, (3,), 0.5, 2.0)],
                    rng, name)
+
+
+def test_deprecated_scalar_first_overloads_match_torch():
+    """Old optimizer code: ``p.data.add_(-lr, grad)``, ``addcmul_(value, t1, t2)``: PyTorch still accepts them with
+    a deprecation warning."""
+    results = []
+    for m in (ember, torch):
+        p, g = m.ones(3, dtype=m.float64), m.tensor([2.0, 3.0, 4.0], dtype=m.float64)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            p.add_(-0.5, g)
+            p.sub_(0.25, g)
+            q = m.addcmul(p, 0.5, g, g)
+            p.addcdiv_(2, g, g)
+            r = m.sub(p, 2, g)
+        assert any("deprecated" in str(w.message) for w in caught), m.__name__
+        results.append((p.tolist(), q.tolist(), r.tolist()))
+    assert results[0] == results[1]
+    with pytest.raises(TypeError, match="add"):
+        ember.add(ember.ones(2), 2.0, 3.0)
