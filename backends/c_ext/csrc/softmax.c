@@ -32,7 +32,7 @@
         return s;                                                                                      \
     }                                                                                                  \
     EC_CLONES static void scale_##SFX(int64_t n, T *o, T f) { LOOP o[i] *= f; }                       \
-    EC_CLONES static void shift_##SFX(int64_t n, const T *x, T c, T *o) { LOOP o[i] = x[i] - c; }     \
+    EC_CLONES static void shift2_##SFX(int64_t n, const T *x, T m, T c, T *o) { LOOP o[i] = (x[i] - m) - c; } \
     EC_CLONES static double dot_##SFX(int64_t n, const T *a, const T *b) {                             \
         double s = 0;                                                                                  \
         _Pragma("omp simd reduction(+:s)") for (int64_t i = 0; i < n; i++) s += (double)a[i] * b[i];  \
@@ -63,8 +63,9 @@
             T *o = out + r * n;                                                                        \
             T m = rowmax_##SFX(n, xr);                                                                 \
             if (take_log) {                                                                               \
-                T lse = m + (T)LOGF(sumexp_##SFX(n, xr, m));                                           \
-                shift_##SFX(n, xr, lse, o);                                                            \
+                /* (x - m) - log(sum), like NumPy's kernel: folding m into one float32 constant first   \
+                   would round -1e4 + log(3) to the float grid near 1e4 */                              \
+                shift2_##SFX(n, xr, m, (T)LOGF(sumexp_##SFX(n, xr, m)), o);                            \
             } else {                                                                                   \
                 scale_##SFX(n, o, (T)(1.0 / expsum_##SFX(n, xr, m, o)));                               \
             }                                                                                          \

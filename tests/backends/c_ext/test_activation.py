@@ -67,6 +67,15 @@ def test_softmax_matches_numpy(data, shape, dtype, name):
     close(K[name + "_backward"](g, y, dim), NP[name + "_backward"](g, y, dim))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_log_softmax_of_large_equal_logits_keeps_full_precision(dtype):
+    """(x - max) - log(sum) as NumPy computes it: x - (max + log(sum)) would round max + log(3) to the float
+    grid around 1e4 and lose four digits in float32."""
+    x = np.array([[1000.0, 0.0, -1000.0], [-1e4, -1e4, -1e4], [3e4, 3e4 + 1, 3e4 - 1]], dtype)
+    close(K["log_softmax"](x, 1), NP["log_softmax"](x, 1))
+    np.testing.assert_allclose(K["log_softmax"](x, 1)[1], -np.log(3.0), rtol=1e-7)
+
+
 def test_unknown_op_code_is_an_error_not_a_crash():
     x = np.ones(4, np.float32)
     assert lib.ec_act_f32(99, 4, ffi.from_buffer("float[]", x), ffi.from_buffer("float[]", x), 0.0) == -1
