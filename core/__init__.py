@@ -47,6 +47,7 @@ from .ops.reduce import return_types
 from . import random
 from .random import (Generator, default_generator, manual_seed, seed, initial_seed, get_rng_state,
                      set_rng_state)
+from . import distributions  # after nn and random, which it uses
 from ._print import set_printoptions
 from ._api import (set_default_device, get_default_device, is_tensor, is_floating_point, numel,
                    is_nonzero, set_num_threads, get_num_threads, compile, manual_seed_all, is_complex, is_signed,
