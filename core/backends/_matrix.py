@@ -123,12 +123,18 @@ def build_matrix(backends=None, dtypes=None, families=None, run=False, xfail_fil
         declared = set(b.spec.dtypes)
         for op in ops:
             kind = b.kernel_kind(op)
+            # a native kernel may declare the dtypes it computes itself (``fn.native_dtypes``); it hands the
+            # others to the backend it inherits from
+            native = getattr(b.table.get(op), "native_dtypes", None) if kind == "native" and b.spec.inherits \
+                else None
             states = {}
             for dt in all_dtypes:
                 if op in op_dtypes and dt not in op_dtypes[op]:
                     states[dt] = NOT_APPLICABLE
+                elif dt not in declared:
+                    states[dt] = "missing"
                 else:
-                    states[dt] = kind if dt in declared else "missing"
+                    states[dt] = "inherited" if native is not None and dt not in native else kind
             matrix.cells[op, name] = Cell(kind, states)
     if run:
         _run_suite(matrix, families, xfail_file)

@@ -58,6 +58,27 @@ def test_kinds_come_from_the_registry():
     assert not m.ran and not m.failures()
 
 
+def test_native_kernel_declaring_its_dtypes_shows_the_others_as_inherited(plugin):
+    def relu(x):  # computes float64 itself, hands every other dtype to the NumPy backend's kernel
+        from ember_numpy.activation import KERNELS
+        return np.maximum(x, 0.0) if x.dtype == np.float64 else KERNELS["relu"](x)
+
+    relu.native_dtypes = ("float64",)
+    plugin("partial", {"relu": relu})
+    m = build_matrix(["partial"], families=["activation"])
+    states = m.cells["relu", "partial"].states
+    assert m.cells["relu", "partial"].kind == "native"
+    assert states["float64"] == "native" and states["float32"] == states["float16"] == "inherited"
+
+
+def test_c_ext_declares_its_float_kernels(plugin):
+    m = build_matrix(["c_ext"], families=["activation", "rnn"])
+    gelu = m.cells["gelu", "c_ext"].states
+    assert gelu["float32"] == gelu["float64"] == "native" and gelu["float16"] == gelu["bfloat16"] == "inherited"
+    lstm = m.cells["lstm_layer", "c_ext"].states
+    assert lstm["float32"] == "native" and lstm["float64"] == "inherited"
+
+
 def test_undeclared_dtype_is_missing_and_not_tested(plugin):
     plugin("no_half", {}, dtypes=("float32", "float64"))
     m = build_matrix(["no_half"], dtypes=["float16", "float32"], families=["activation"], run=True)
