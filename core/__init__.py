@@ -30,6 +30,7 @@ from . import optim, amp
 from . import utils
 from . import distributed  # mpi4py is imported only when a process group starts
 from . import serialization
+from . import hub, jit, multiprocessing, onnx, profiler, special, types, version  # torch.* module paths
 from . import serialization_safetensors as safetensors  # ember.safetensors.save_file / load_file
 import sys as _sys
 _sys.modules[__name__ + ".safetensors"] = safetensors  # so `import ember.safetensors` works too

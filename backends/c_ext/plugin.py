@@ -29,7 +29,7 @@ def _load_error() -> str:
 def ember_backend_spec():
     error = _load_error()
     return BackendSpec(name="c_ext", version=__version__, device_type="cpu", available=not error, reason=error,
-                       host_memory=True, inherits="numpy", priority=20,
+                       host_memory=True, inherits="numpy", priority=20, extra={"openmp": True},
                        description="native C kernels (cffi, OpenMP) over the NumPy backend")
 
 

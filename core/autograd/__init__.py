@@ -8,7 +8,7 @@ from .anomaly import detect_anomaly, set_detect_anomaly, is_anomaly_enabled
 from ._engine import run_backward
 from .gradcheck import gradcheck, gradgradcheck, GradcheckError
 from . import grad_mode  # noqa: F401
-from . import graph, forward_ad, functional  # noqa: F401
+from . import graph, forward_ad, functional, profiler  # noqa: F401
 
 __all__ = ["Variable", "backward", "grad", "Function", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
            "detect_anomaly", "set_detect_anomaly", "gradcheck", "gradgradcheck", "once_differentiable",

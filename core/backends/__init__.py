@@ -10,7 +10,7 @@ from ._backend import Backend, strict_mode
 from ._discovery import (GROUP, BackendWarning, all_backends, best_backend, broken_plugins, default_backend,
                          default_reason, get_backend, register_plugin, reset_default, set_default_backend,
                          unregister_backend)
-from . import cudnn, mps, cuda  # noqa: F401  (torch.backends.* compatibility switches)
+from . import cudnn, mps, cuda, mkl, mkldnn, openmp  # noqa: F401  (torch.backends.* compatibility switches)
 
 __all__ = ["BackendSpec", "KernelRegistry", "KernelRegistrationError", "Backend", "GROUP", "BackendWarning",
            "all_backends", "available_backends", "best_backend", "broken_plugins", "default_backend",

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 
 def _gpu_backend():
-    from .backends._discovery import best_backend
+    from ..backends._discovery import best_backend
     return best_backend("gpu")
 
 
 def _require():
     b = _gpu_backend()
     if b is None:
-        from ._device import no_gpu_message
+        from .._device import no_gpu_message
         raise AssertionError(no_gpu_message())
     return b
 
@@ -31,7 +31,7 @@ def _device_fn(name, backend=None):
     if b is None:
         return None
     if b.name not in _API:
-        from .backends._discovery import _call_one
+        from ..backends._discovery import _call_one
         _API[b.name] = _call_one(b.plugin, "ember_device_api") or {}
     return _API[b.name].get(name)
 
@@ -58,7 +58,7 @@ def device_count() -> int:
 
 
 def _check_index(device):
-    from ._device import device as _dev
+    from .._device import device as _dev
     if device is None:
         return 0
     idx = _dev(device).index if not isinstance(device, int) else device
@@ -113,7 +113,7 @@ def manual_seed(seed) -> None:
     b = _gpu_backend()
     if b is None:
         return
-    from .random import default_for
+    from ..random import default_for
     default_for(b).manual_seed(seed)
     k = _device_fn("manual_seed", b)
     if k is not None:
@@ -149,19 +149,4 @@ def memory_reserved(device=None) -> int:
     return 0 if k is None else k()
 
 
-class _AmpNamespace:
-    """``torch.cuda.amp``: the deprecated spellings of ``ember.amp.autocast("cuda")`` and ``GradScaler``."""
-
-    @property
-    def GradScaler(self):
-        from .amp import GradScaler
-        return GradScaler
-
-    def autocast(self, enabled=True, dtype=None, cache_enabled=True):
-        from .amp import autocast
-        import ember
-        return autocast("cuda", dtype=ember.float16 if dtype is None else dtype, enabled=enabled,
-                        cache_enabled=cache_enabled)
-
-
-amp = _AmpNamespace()
+from . import amp  # noqa: E402  (torch.cuda.amp: the deprecated spellings of ember.amp's)
