@@ -148,7 +148,18 @@ def kernels(xp):
             from threadpoolctl import threadpool_limits
             _LIMITS[0] = threadpool_limits(limits=n, user_api="blas")
 
+    def share_memory(x):
+        """A copy of ``x`` in an anonymous shared mapping (MAP_SHARED): processes forked afterwards read and
+        write the same pages, as with PyTorch's ``share_memory_()``.  Host arrays only."""
+        import mmap
+        buf = mmap.mmap(-1, max(x.nbytes, 1))
+        out = np.frombuffer(buf, dtype=x.dtype, count=x.size).reshape(x.shape)
+        out[...] = x
+        return out
+
+    host = {"share_memory": share_memory} if xp is np else {}
     return {
+        **host,
         "set_num_threads": set_num_threads,
         "from_list": from_list, "from_array": from_array, "from_buffer": from_buffer, "dtype_of": dtype_of, "to_list": to_list,
         "item": item, "to_numpy": to_numpy, "to_dlpack": to_dlpack, "from_dlpack": from_dlpack, "strides": strides, "is_contiguous": is_contiguous,

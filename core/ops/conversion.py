@@ -331,12 +331,28 @@ def pin_memory(self, device=None):
 
 @_m()
 def is_shared(self):
-    return False
+    return getattr(self, "_shared", False)
 
 
 @_m()
 def share_memory_(self):
-    """No-op: DataLoader workers receive tensors by pickling (copies)."""
+    """Move the storage into shared memory, in place: processes forked afterwards (``ember.multiprocessing``
+    with the fork start method, Linux's default) update the same values, as in Hogwild training.  A tensor
+    pickled to a spawned process is still a copy.  A no-op for GPU tensors and already shared ones, and on
+    backends without shared host memory (no ``share_memory`` kernel)."""
+    k = self._backend.table.get("share_memory")
+    if k is None or self.is_shared():
+        return self
+    base = self._base
+    whole = base is None or (base.shape == self.shape and base.data_ptr() == self.data_ptr()
+                             and base.stride() == self.stride())
+    if not whole:
+        raise RuntimeError("share_memory_(): ember cannot move the storage under a view of part of another tensor; "
+                           "call share_memory_() on the tensor it is a view of")
+    self._data = k(self._data)
+    self._shared = True
+    if base is not None:  # an alias of the whole base (detach(), Parameter(data)): move the base too
+        base._data, base._shared = self._data, True
     return self
 
 

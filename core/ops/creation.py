@@ -33,6 +33,8 @@ STRIDES = defop("strides", F, "strides(x) -> tuple", doc="strides in elements")
 IS_CONTIGUOUS = defop("is_contiguous", F, "is_contiguous(x) -> bool")
 DATA_PTR = defop("data_ptr", F, "data_ptr(x) -> int")
 STORAGE_OFFSET = defop("storage_offset", F, "storage_offset(x) -> int")
+SHARE_MEMORY = defop("share_memory", F, "share_memory(x) -> out",
+                     doc="optional, host backends: a copy of x in memory that processes forked afterwards share")
 SHARES_MEMORY = defop("shares_memory", F, "shares_memory(x, y) -> bool")
 
 # -- fills --

@@ -491,3 +491,32 @@ def test_module_paths_exist_as_attributes(run_python):
                    "        missing.append(p)\nprint(missing, 'ember.utils.tensorboard' in sys.modules)")
     assert r.returncode == 0, r.stderr
     assert r.stdout.split("\n")[0] == "[] False"  # tensorboard is imported only on demand, as in torch
+
+
+def _add_in_child(t, k):
+    t.add_(k)
+
+
+def test_share_memory_lets_forked_processes_update_the_parent(tmp_path):
+    """Hogwild training (pytorch/examples mnist_hogwild): model.share_memory(), then mp.Process workers."""
+    mp = ember.multiprocessing.get_context("fork")
+    t = ember.zeros(4)
+    assert not t.is_shared()
+    assert t.share_memory_() is t and t.is_shared()
+    procs = [mp.Process(target=_add_in_child, args=(t, i + 1)) for i in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=60)
+    assert [p.exitcode for p in procs] == [0, 0]
+    assert t.tolist() == [3.0] * 4
+    m = ember.nn.Linear(3, 2)
+    m.share_memory()
+    assert all(p.is_shared() for p in m.parameters())
+    child = mp.Process(target=_add_in_child, args=(m.weight.data, 1.0))
+    before = m.weight.detach().clone()
+    child.start()
+    child.join(timeout=60)
+    assert ember.equal(m.weight.detach(), before + 1)
+    with pytest.raises(RuntimeError, match="view of part of another tensor"):
+        ember.zeros(4, 3)[1].share_memory_()

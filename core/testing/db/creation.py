@@ -330,4 +330,8 @@ OP_DB = [
     OpInfo("clone", ember.clone, np.copy, lambda dt, rng: (SampleInput(make_array(s, dt, rng), name=f"{s}")
                                                           for s in UNARY_SHAPES),
            dtypes=ALL_DTYPES, gradgrad=True, tols=EXACT, ref_in_input_dtype=True),
+    # share_memory_ moves the storage (host backends' share_memory kernel); the values must not change
+    OpInfo("share_memory_", lambda x: x.detach().clone().share_memory_(), np.copy,
+           lambda dt, rng: (SampleInput(make_array(s, dt, rng), name=f"{s}") for s in UNARY_SHAPES),
+           dtypes=ALL_DTYPES, supports_grad=False, tols=EXACT, ref_in_input_dtype=True),
 ]
