@@ -339,7 +339,22 @@ class Tensor:
 
     def __reduce_ex__(self, proto):
         from .ops.creation import _rebuild_tensor
+        shared = self._shared_reduce()
+        if shared is not None:
+            return shared
         return (_rebuild_tensor, (self.detach().cpu().numpy(), self.dtype.name, self._requires_grad))
+
+    def _shared_reduce(self):
+        """After ``share_memory_()``, pickling (e.g. to a spawned process) sends a handle to the shared memory,
+        as PyTorch's multiprocessing does, instead of a copy of the values."""
+        if not self.is_shared():
+            return None
+        k = self._backend.table.get("shared_handle")
+        handle = k(self._data) if k is not None else None
+        if handle is None:
+            return None
+        from .ops.creation import _rebuild_shared
+        return (_rebuild_shared, (self._backend.name, handle, self.dtype.name, self._requires_grad))
 
     def __deepcopy__(self, memo):
         if id(self) in memo:

@@ -68,12 +68,37 @@ def install():
                                f"install the alias before importing it")
     if _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
+    _patch_spawn()
+
+
+def _patch_spawn():
+    """Processes started with the spawn method (``mp.set_start_method('spawn')``, ``ember.multiprocessing.spawn``)
+    re-import the program's ``__main__`` in a fresh interpreter: have that interpreter install the aliases first,
+    or its ``import torch`` would load the real PyTorch."""
+    from multiprocessing import spawn
+    if getattr(spawn.get_command_line, "_ember_original", None) is not None:
+        return
+    original = spawn.get_command_line
+
+    def get_command_line(**kwds):
+        cmd = original(**kwds)
+        if "-c" in cmd:
+            i = cmd.index("-c") + 1
+            cmd[i] = "import ember.compat; ember.compat.install(); " + cmd[i]
+        return cmd
+
+    get_command_line._ember_original = original
+    spawn.get_command_line = get_command_line
 
 
 def uninstall():
     """Remove the aliases installed by :func:`install` (and the aliased entries in ``sys.modules``)."""
     if _FINDER in sys.meta_path:
         sys.meta_path.remove(_FINDER)
+    from multiprocessing import spawn
+    original = getattr(spawn.get_command_line, "_ember_original", None)
+    if original is not None:
+        spawn.get_command_line = original
     for name in [n for n in sys.modules if _target(n) is not None]:
         if getattr(sys.modules[name], "__name__", "").startswith("ember"):
             del sys.modules[name]

@@ -1,6 +1,11 @@
 """Creation / conversion kernels, generic over the array module ``xp``."""
 from __future__ import annotations
 
+import mmap
+import os
+import tempfile
+import weakref
+
 import numpy as np
 
 from ._dtypes import FROM_NP, TO_NP
@@ -148,16 +153,8 @@ def kernels(xp):
             from threadpoolctl import threadpool_limits
             _LIMITS[0] = threadpool_limits(limits=n, user_api="blas")
 
-    def share_memory(x):
-        """A copy of ``x`` in an anonymous shared mapping (MAP_SHARED): processes forked afterwards read and
-        write the same pages, as with PyTorch's ``share_memory_()``.  Host arrays only."""
-        import mmap
-        buf = mmap.mmap(-1, max(x.nbytes, 1))
-        out = np.frombuffer(buf, dtype=x.dtype, count=x.size).reshape(x.shape)
-        out[...] = x
-        return out
-
-    host = {"share_memory": share_memory} if xp is np else {}
+    host = {"share_memory": share_memory, "shared_handle": shared_handle, "from_shared": from_shared} \
+        if xp is np else {}
     return {
         **host,
         "set_num_threads": set_num_threads,
@@ -167,6 +164,64 @@ def kernels(xp):
         "full": full, "empty": empty, "arange": arange, "linspace": linspace, "eye": eye,
         "to_dtype": to_dtype, "clone": clone, "copy_": copy_,
     }
+
+
+class _SharedMapping(mmap.mmap):
+    """A MAP_SHARED mapping of a file in /dev/shm: forked children share it, and other processes open it by
+    ``path`` (how a shared tensor pickled to a spawned process finds the same memory)."""
+
+    path = ""
+
+
+def _unlink(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _map(path, size):
+    fd = os.open(path, os.O_RDWR)
+    try:
+        m = _SharedMapping(fd, size)
+    finally:
+        os.close(fd)
+    m.path = path
+    return m
+
+
+def share_memory(x):
+    """A copy of ``x`` in shared memory, as PyTorch's ``share_memory_()`` moves a storage there.  The file is
+    removed when the creating process's mapping is freed; processes already attached keep their mapping."""
+    fd, path = tempfile.mkstemp(prefix="ember_shm_", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+    size = max(x.nbytes, 1)
+    try:
+        os.ftruncate(fd, size)
+    finally:
+        os.close(fd)
+    m = _map(path, size)
+    weakref.finalize(m, _unlink, path)
+    out = np.frombuffer(m, dtype=x.dtype, count=x.size).reshape(x.shape)
+    out[...] = x
+    return out
+
+
+def shared_handle(x):
+    """``(path, size, byte offset, shape, byte strides, dtype)`` locating ``x`` in its shared mapping, or None."""
+    m = x
+    while m is not None and not isinstance(m, _SharedMapping):
+        m = m.obj if isinstance(m, memoryview) else getattr(m, "base", None)
+    if m is None:
+        return None
+    start = np.frombuffer(m, np.uint8).__array_interface__["data"][0]
+    offset = x.__array_interface__["data"][0] - start
+    return (m.path, len(m), offset, x.shape, x.strides, x.dtype.str if x.dtype.kind != "V" else x.dtype)
+
+
+def from_shared(handle):
+    """The array a ``shared_handle`` describes, mapped into this process (writes are seen by every process)."""
+    path, size, offset, shape, strides, dtype = handle
+    return np.ndarray(shape, np.dtype(dtype), buffer=_map(path, size), offset=offset, strides=strides)
 
 
 def _bf16():

@@ -73,14 +73,9 @@ class Binomial(Distribution):
         return self._param.size()
 
     def sample(self, sample_shape=ember.Size()):
-        """Sums ``max(total_count)`` Bernoulli trials per element (trials past an element's count are masked)."""
         shape = self._extended_shape(sample_shape)
         with ember.no_grad():
-            max_count = int(self.total_count.max().item()) if self.total_count.numel() else 0
-            probs = self.probs.expand(shape).unsqueeze(-1)
-            trials = ember.rand(shape + (max_count,), dtype=probs.dtype, device=probs.device) < probs
-            in_range = ember.arange(max_count, device=probs.device) < self.total_count.expand(shape).unsqueeze(-1)
-            return (trials & in_range).sum(-1).to(probs.dtype)
+            return ember.binomial(self.total_count.expand(shape), self.probs.expand(shape))
 
     def log_prob(self, value):
         if self._validate_args:

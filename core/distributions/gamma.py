@@ -1,28 +1,15 @@
-"""Gamma distribution, and the standard-gamma sampler Beta and Dirichlet share."""
+"""Gamma distribution; its samples are reparameterised (differentiable in the concentration)."""
 from __future__ import annotations
 
 from numbers import Number
 
 import ember
+from ..ops.random import _standard_gamma
 from . import constraints
 from .distribution import Distribution
 from .utils import broadcast_all
 
 __all__ = ["Gamma"]
-
-
-def _standard_gamma(concentration):
-    """Gamma(concentration, 1) draws through ember's random op ``_standard_gamma``.
-
-    ember has no such op yet (torch implements it as a dedicated kernel with an implicit-reparameterisation
-    gradient); until a backend provides one, sampling Gamma/Beta/Dirichlet raises NotImplementedError.
-    """
-    sampler = getattr(ember, "_standard_gamma", None)
-    if sampler is None:
-        raise NotImplementedError(
-            "sampling a Gamma, Beta or Dirichlet distribution needs the random op ember._standard_gamma, which "
-            "ember does not provide yet; log_prob, entropy, mean, variance and kl_divergence work without it")
-    return sampler(concentration)
 
 
 class Gamma(Distribution):
@@ -60,6 +47,8 @@ class Gamma(Distribution):
         return self.concentration / self.rate.pow(2)
 
     def rsample(self, sample_shape=ember.Size()):
+        """Gamma(concentration, 1) draws over ``rate``; gradients reach the concentration through
+        ``_standard_gamma``'s implicit reparameterisation and the rate through the division."""
         shape = self._extended_shape(sample_shape)
         value = _standard_gamma(self.concentration.expand(shape)) / self.rate.expand(shape)
         return value.clamp(min=ember.finfo(value.dtype).tiny)  # a 0 draw would give log_prob -inf

@@ -28,7 +28,10 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
     def __reduce_ex__(self, proto):
-        from ..ops.creation import _rebuild_parameter
+        from ..ops.creation import _rebuild_parameter, _rebuild_shared_parameter
+        shared = self._shared_reduce()
+        if shared is not None:
+            return (_rebuild_shared_parameter, shared[1])
         return (_rebuild_parameter, (self.detach().cpu().numpy(), self.dtype.name, self.requires_grad))
 
     def __deepcopy__(self, memo):

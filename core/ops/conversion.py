@@ -331,7 +331,8 @@ def pin_memory(self, device=None):
 
 @_m()
 def is_shared(self):
-    return getattr(self, "_shared", False)
+    base = self._base
+    return getattr(self, "_shared", False) or (base is not None and getattr(base, "_shared", False))
 
 
 @_m()
@@ -344,15 +345,15 @@ def share_memory_(self):
     if k is None or self.is_shared():
         return self
     base = self._base
-    whole = base is None or (base.shape == self.shape and base.data_ptr() == self.data_ptr()
-                             and base.stride() == self.stride())
+    whole = base is None or (base.data_ptr() == self.data_ptr() and base.numel() == self.numel()
+                             and base.is_contiguous() and self.is_contiguous())
     if not whole:
         raise RuntimeError("share_memory_(): ember cannot move the storage under a view of part of another tensor; "
                            "call share_memory_() on the tensor it is a view of")
     self._data = k(self._data)
     self._shared = True
-    if base is not None:  # an alias of the whole base (detach(), Parameter(data)): move the base too
-        base._data, base._shared = self._data, True
+    if base is not None:  # an alias of the whole base (detach(), Parameter(data), reshape): move the base too
+        base._data, base._shared = self._backend.table["view"](self._data, tuple(base.shape)), True
     return self
 
 

@@ -34,7 +34,11 @@ IS_CONTIGUOUS = defop("is_contiguous", F, "is_contiguous(x) -> bool")
 DATA_PTR = defop("data_ptr", F, "data_ptr(x) -> int")
 STORAGE_OFFSET = defop("storage_offset", F, "storage_offset(x) -> int")
 SHARE_MEMORY = defop("share_memory", F, "share_memory(x) -> out",
-                     doc="optional, host backends: a copy of x in memory that processes forked afterwards share")
+                     doc="optional, host backends: a copy of x in memory shared with other processes")
+SHARED_HANDLE = defop("shared_handle", F, "shared_handle(x) -> object",
+                      doc="optional: a picklable handle locating a share_memory array (None for other arrays)")
+FROM_SHARED = defop("from_shared", F, "from_shared(handle) -> out",
+                    doc="optional: the array a shared_handle describes, mapped into this process")
 SHARES_MEMORY = defop("shares_memory", F, "shares_memory(x, y) -> bool")
 
 # -- fills --
@@ -525,7 +529,27 @@ def _rebuild_tensor(host_array, dtype_name, requires_grad):
     return t
 
 
+def _rebuild_shared(backend_name, handle, dtype_name, requires_grad):
+    """Unpickle a shared tensor: map the same memory (a process updating it updates every other one)."""
+    from ..backends import get_backend
+    backend = get_backend(backend_name)
+    dt = D.BY_NAME[dtype_name]
+    t = wrap(backend.table["from_shared"](handle), dt, backend)
+    t._shared = True
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
 def _rebuild_parameter(host_array, dtype_name, requires_grad):
     """Unpickle a Parameter."""
     from ..nn.parameter import Parameter
     return Parameter(_rebuild_tensor(host_array, dtype_name, False), requires_grad)
+
+
+def _rebuild_shared_parameter(backend_name, handle, dtype_name, requires_grad):
+    """Unpickle a Parameter whose storage is shared memory."""
+    from ..nn.parameter import Parameter
+    p = Parameter(_rebuild_shared(backend_name, handle, dtype_name, False), requires_grad)
+    p._shared = True
+    return p

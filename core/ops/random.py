@@ -1,11 +1,13 @@
 """Random sampling: factories (rand, randn, randint, randperm, normal), samplers driven by a
-tensor's values (bernoulli, multinomial, poisson) and the in-place Tensor methods (uniform_,
+tensor's values (bernoulli, multinomial, poisson, binomial, and ``_standard_gamma``, whose gradient is
+the implicit reparameterisation ``_standard_gamma_grad``) and the in-place Tensor methods (uniform_,
 normal_, random_, exponential_, geometric_, log_normal_, cauchy_, bernoulli_).
 
 Every op draws from a generator of the tensor's backend (see ``ember.random``): the one
 passed as ``generator=`` or the backend's default.  Kernels receive its native state as a
 parameter.  Sampling kernels take a ``like`` tensor that fixes the output's shape and dtype.
-As in PyTorch, sampling ops record a graph node whose gradients are zero.
+As in PyTorch, sampling ops record a graph node whose gradients are zero, except ``_standard_gamma``'s
+(reparameterised) and binomial's (its backward raises).
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from .._tensor import Tensor
 from ..random import generator_state
 from . import creation as C
 from ._util import as_shape, broadcast_shapes, reg
+from .elementwise import _no_derivative
 from .inplace import check_inplace_target, commit, torch_type_name, write_out
 
 F = "random"
@@ -101,6 +104,27 @@ LOG_NORMAL = defop("log_normal", F, "log_normal(like, state, mean, std) -> out",
                    decomposition=_log_normal_decomp, doc="exp(N(mean, std**2)) in like's float dtype")
 CAUCHY = defop("cauchy", F, "cauchy(like, state, median, sigma) -> out", backward=_zero_grads,
                decomposition=_cauchy_decomp, doc="Cauchy(median, sigma) in like's float dtype")
+
+
+def _standard_gamma_backward(ctx, g):
+    # implicit reparameterisation: d sample / d alpha = -(dF(x; alpha) / d alpha) / pdf(x; alpha)
+    return (g * apply(STANDARD_GAMMA_GRAD, (ctx.saved[0], ctx.output)),)
+
+
+def _standard_gamma_grad_backward(ctx, g):
+    raise NotImplementedError("the derivative for '_standard_gamma_grad' is not implemented.")
+
+
+STANDARD_GAMMA = defop("standard_gamma", F, "standard_gamma(alpha, state) -> out", backward=_standard_gamma_backward,
+                       save="both", doc="Gamma(alpha, 1) draws in alpha's float dtype, at least the dtype's smallest "
+                                        "normal number (also where alpha <= 0 or is NaN)")
+STANDARD_GAMMA_GRAD = defop("standard_gamma_grad", F, "standard_gamma_grad(alpha, x) -> out",
+                            backward=_standard_gamma_grad_backward,
+                            doc="d x / d alpha of x ~ Gamma(alpha, 1) (alpha and x: same float dtype, broadcast), "
+                                "with PyTorch's approximations: 0 where a series term is NaN for x < 0.8")
+BINOMIAL = defop("binomial", F, "binomial(count, prob, state) -> out", backward=_no_derivative("binomial"),
+                 doc="Binomial(count, prob) draws (count: whole numbers, prob in [0, 1]; same float dtype, "
+                     "broadcast) in prob's dtype")
 
 
 # --- helpers -----------------------------------------------------------------------
@@ -464,6 +488,71 @@ def poisson(input, generator=None) -> Tensor:
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
     state = generator_state(generator, input._backend, "poisson")
     return apply(POISSON, (input,), (state,))
+
+
+def _gamma_float(t, kernel):
+    """PyTorch CPU draws gammas and binomials in float32/float64 only."""
+    if t.dtype not in (D.float32, D.float64):
+        raise _not_implemented(kernel, t.dtype)
+
+
+def _check_same_dtype(expected, t):
+    if t.dtype is not expected.dtype:
+        raise RuntimeError(f"Found dtype {torch_type_name(t.dtype)} but expected {torch_type_name(expected.dtype)}")
+
+
+def _standard_gamma(self, generator=None) -> Tensor:
+    """Gamma(``self``, 1) draws (``torch._standard_gamma``), differentiable in ``self``.
+
+    The gradient is the implicit reparameterisation ``_standard_gamma_grad(self, sample)``.  As in PyTorch,
+    a draw is at least the dtype's smallest normal number, which is also the result where ``self <= 0`` or
+    is NaN (``ember.distributions.Gamma`` validates the concentration).
+    """
+    _gamma_float(self, "gamma_cpu")
+    state = generator_state(generator, self._backend, "_standard_gamma")
+    return apply(STANDARD_GAMMA, (self,), (state,))
+
+
+def _standard_gamma_grad(self, output) -> Tensor:
+    """``d output / d self`` for ``output ~ Gamma(self, 1)`` (``torch._standard_gamma_grad``): ``self`` is the
+    concentration, ``output`` the sample; the two broadcast and share a float dtype."""
+    _check_same_dtype(self, output)
+    _gamma_float(self, "_standard_gamma_grad_cpu")
+    broadcast_shapes(tuple(self.shape), tuple(output.shape), op="_standard_gamma_grad")
+    return apply(STANDARD_GAMMA_GRAD, (self, output))
+
+
+def _first_bad(t, ok):
+    return t.detach()[~ok].flatten()[0].item()
+
+
+def binomial(count, prob, generator=None) -> Tensor:
+    """Binomial(``count``, ``prob``) draws: the successes in ``count`` trials of probability ``prob``.
+
+    ``count`` (whole numbers >= 0) and ``prob`` (in [0, 1]) are float tensors of one dtype that broadcast;
+    the counts come back in that dtype.  Not differentiable.
+
+    >>> ember.binomial(ember.tensor([10.0, 0.0]), ember.tensor([0.0, 0.5]))
+    tensor([0., 0.])
+    """
+    for pos, (name, t) in enumerate((("count", count), ("prob", prob)), 1):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"binomial(): argument '{name}' (position {pos}) must be Tensor, not {type(t).__name__}")
+        if not t.dtype.is_floating_point:
+            raise ValueError(f"binomial only supports floating-point dtypes for {name}, got: "
+                             f"{torch_type_name(t.dtype)}")
+    _check_same_dtype(count, prob)
+    _gamma_float(count, "binomial_cpu")
+    broadcast_shapes(tuple(count.shape), tuple(prob.shape), op="binomial")
+    whole = (count >= 0) * (count == count.floor()) * (count < 2.0 ** 63)
+    if not _all(whole):
+        raise RuntimeError(f"binomial expects count to hold whole numbers in [0, 2**63), but found "
+                           f"{_g(_first_bad(count, whole))}")
+    valid = (prob >= 0) * (prob <= 1)
+    if not _all(valid):
+        raise RuntimeError(f"binomial expects prob to be in [0, 1], but found {_g(_first_bad(prob, valid))}")
+    state = generator_state(generator, count._backend, "binomial")
+    return apply(BINOMIAL, (count, prob), (state,))
 
 
 # --- in-place samplers (Tensor methods) -----------------------------------------------

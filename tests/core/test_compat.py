@@ -48,3 +48,29 @@ def test_install_and_uninstall_in_process(run_python):
                    "c.uninstall()\nprint('torch' in sys.modules)\n")
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["ember", "False"]
+
+
+def test_spawned_processes_keep_the_aliases_and_share_memory(run_python, tmp_path):
+    """pytorch/examples mnist_hogwild: mp.set_start_method('spawn'), model.share_memory(), mp.Process workers.
+    The spawned interpreter re-imports the script, so its `import torch` must be ember's too, and the shared
+    parameters it receives must be the parent's memory."""
+    script = tmp_path / "hogwild.py"
+    script.write_text(
+        "import torch, torch.nn as nn, torch.multiprocessing as mp\n"
+        "def work(model, k):\n"
+        "    assert torch.__name__ == 'ember', torch.__name__\n"
+        "    with torch.no_grad():\n"
+        "        model.weight.add_(k)\n"
+        "if __name__ == '__main__':\n"
+        "    mp.set_start_method('spawn', force=True)\n"
+        "    model = nn.Linear(2, 1, bias=False)\n"
+        "    with torch.no_grad():\n"
+        "        model.weight.zero_()\n"
+        "    model.share_memory()\n"
+        "    ps = [mp.Process(target=work, args=(model, k)) for k in (1.0, 2.0)]\n"
+        "    [p.start() for p in ps]\n"
+        "    [p.join(60) for p in ps]\n"
+        "    print([p.exitcode for p in ps], model.weight.tolist())\n")
+    r = run_python(None, args=["-m", "ember.compat", str(script)], timeout=120)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert r.stdout.strip().splitlines()[-1] == "[0, 0] [[3.0, 3.0]]", r.stdout + r.stderr[-2000:]

@@ -520,3 +520,22 @@ def test_share_memory_lets_forked_processes_update_the_parent(tmp_path):
     assert ember.equal(m.weight.detach(), before + 1)
     with pytest.raises(RuntimeError, match="view of part of another tensor"):
         ember.zeros(4, 3)[1].share_memory_()
+
+
+def test_pickled_shared_tensor_maps_the_same_memory():
+    import pickle
+    t = ember.arange(6, dtype=ember.float32).reshape(2, 3).share_memory_()
+    for view in (t, t[1], t.t()):
+        copy = pickle.loads(pickle.dumps(view))
+        assert copy.is_shared() and copy.tolist() == view.tolist() and copy.stride() == view.stride()
+    c = pickle.loads(pickle.dumps(t))
+    c[0, 0] = 42.0
+    assert t[0, 0].item() == 42.0
+    p = ember.nn.Parameter(ember.zeros(2)).share_memory_()
+    q = pickle.loads(pickle.dumps(p))
+    assert isinstance(q, ember.nn.Parameter) and q.requires_grad and q.is_shared()
+    with ember.no_grad():
+        q.add_(1.0)
+    assert p.tolist() == [1.0, 1.0]
+    plain = pickle.loads(pickle.dumps(ember.ones(2)))
+    assert not plain.is_shared()

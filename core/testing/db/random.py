@@ -25,6 +25,10 @@ from ember.testing.opinfo import FLOAT_DTYPES, OpInfo, SampleInput
 
 from ._samples import NUMERIC, anchor, error_samples, make_array
 
+# torch._standard_gamma / torch._standard_gamma_grad: underscored like PyTorch's, so not in ember's star exports
+_standard_gamma = ember.ops.random._standard_gamma
+_standard_gamma_grad = ember.ops.random._standard_gamma_grad
+
 MOMENTS, LOG_MOMENTS, CAUCHY, PERMUTATION, SUPPORT = range(5)
 
 SPEC = np.dtype([("kind", "i1"), ("mean", "f8"), ("std", "f8"), ("low", "f8"), ("high", "f8"),
@@ -266,6 +270,74 @@ def _poisson_ref(rates):
     return spec(np.shape(rates), mean=rates, std=np.sqrt(rates), low=0, integer=True)
 
 
+GAMMA_DTYPES = ("float32", "float64")  # PyTorch's CPU gamma and binomial kernels: no half types
+
+
+def _standard_gamma_samples(dtype, rng):
+    yield SampleInput(make_array(BIG, dtype, rng, 1, 10), name="alpha in [1, 10)")
+    yield SampleInput(make_array((4096,), dtype, rng, 100, 1000), name="large alpha")
+    yield SampleInput(make_array((4096,), dtype, rng, 0.1, 1), name="alpha in [0.1, 1)")
+    yield SampleInput(make_array((4096,), dtype, rng, 0.001, 0.1), name="tiny alpha")
+    yield SampleInput(make_array((), dtype, rng, 1, 3), name="0-d")
+    yield SampleInput(make_array((0, 3), dtype, rng, 1, 3), name="empty")
+
+
+def _standard_gamma_ref(alpha):
+    """Moments for alpha >= 1 (kurtosis 3 + 6 / alpha <= 9); below, log(x) has mean digamma(alpha) and variance
+    trigamma(alpha); below 0.1 draws pile up at the clamp (the dtype's tiny) and only the support is checked."""
+    from scipy import special  # a test dependency, imported only when this reference runs
+    kind = np.where(alpha >= 1, MOMENTS, np.where(alpha >= 0.1, LOG_MOMENTS, SUPPORT))
+    safe = np.where(alpha > 0, alpha, 1.0)
+    mean = np.where(kind == LOG_MOMENTS, special.digamma(safe), alpha)
+    std = np.sqrt(np.where(kind == LOG_MOMENTS, special.polygamma(1, safe), alpha))
+    return spec(np.shape(alpha), kind=kind, mean=mean, std=std, low=0)
+
+
+def _gamma_grad_samples(dtype, rng):
+    alpha = np.geomspace(0.01, 1000, 64)[:, None]
+    # draws of Gamma(alpha, 1), kept above 1e-20 so that they stay normal float32 numbers
+    x = np.maximum(rng.gamma(alpha, size=(64, 8)), 1e-20)
+    yield SampleInput(np.broadcast_to(alpha, x.shape).astype(dtype), x.astype(dtype), name="alpha grid, draws")
+    yield SampleInput(alpha.astype(dtype), x.astype(dtype), name="broadcast alpha")
+    yield SampleInput(np.array(3.0, dtype), np.array(2.5, dtype), name="0-d")
+    yield SampleInput(np.ones((0, 2), dtype), np.ones((0, 2), dtype), name="empty")
+
+
+def _gamma_grad_ref(alpha, x):
+    """-(dP(alpha, x) / d alpha) / pdf(x; alpha), P the regularised lower incomplete gamma, differentiated by a
+    five-point stencil (on -Q = P - 1 where P > 1/2, keeping its relative precision in the upper tail)."""
+    from scipy import special  # a test dependency, imported only when this reference runs
+    alpha, x = np.broadcast_arrays(alpha, x)
+    lower = special.gammainc(alpha, x) < 0.5
+
+    def cdf(a):
+        return np.where(lower, special.gammainc(a, x), -special.gammaincc(a, x))
+
+    h = 1e-5 * alpha
+    dcdf = (cdf(alpha - 2 * h) - 8 * cdf(alpha - h) + 8 * cdf(alpha + h) - cdf(alpha + 2 * h)) / (12 * h)
+    log_pdf = (alpha - 1) * np.log(x) - x - special.gammaln(alpha)
+    return -dcdf / np.exp(log_pdf)
+
+
+def _binomial_samples(dtype, rng):
+    count = np.floor(make_array(BIG, dtype, rng, 0, 30))
+    prob = make_array(BIG, dtype, rng, 0, 1)
+    prob[0, :4], prob[0, 4:8], count[1, :8] = 0, 1, 0
+    yield SampleInput(count, prob, name="counts in [0, 30), p with 0 and 1")
+    yield SampleInput(np.full((4096,), 10 ** 6, dtype), make_array((4096,), dtype, rng, 0.01, 0.99),
+                      name="large counts")
+    yield SampleInput(np.floor(make_array((64, 1), dtype, rng, 0, 50)), make_array((64,), dtype, rng, 0, 1),
+                      name="broadcast")
+    yield SampleInput(np.array(7, dtype), np.array(0.5, dtype), name="0-d")
+    yield SampleInput(np.zeros((0, 3), dtype), np.zeros((3,), dtype), name="empty")
+
+
+def _binomial_ref(count, prob):
+    count, prob = np.broadcast_arrays(count, prob)
+    return spec(count.shape, mean=count * prob, std=np.sqrt(count * prob * (1 - prob)), low=0, high=count,
+                integer=True)
+
+
 # --- in-place samplers --------------------------------------------------------------
 
 def _method(name):
@@ -398,6 +470,26 @@ _ERRORS = {
         (SampleInput(_f32(value=-2.0)), RuntimeError, "invalid Poisson rate, expected rate to be non-negative"),
         (SampleInput(_f32(value=np.nan)), RuntimeError, "invalid Poisson rate"),
         (SampleInput(np.full(3, 2, np.int64)), NotImplementedError, "poisson_cpu.*'Long'")),
+    "_standard_gamma": error_samples(
+        (SampleInput(np.full(3, 2, np.int64)), NotImplementedError, "gamma_cpu.*'Long'"),
+        (SampleInput(np.full(3, 2, np.float16)), NotImplementedError, "gamma_cpu.*'Half'")),
+    "_standard_gamma_grad": error_samples(
+        (SampleInput(_f32(), np.full(3, 0.5)), RuntimeError, "Found dtype Double but expected Float"),
+        (SampleInput(np.ones(3, np.int64), np.ones(3, np.int64)), NotImplementedError,
+         "_standard_gamma_grad_cpu.*'Long'"),
+        (SampleInput(_f32((3,)), _f32((2,))), RuntimeError, r"size of tensor a \(3\) must match the size of tensor b \(2\)")),
+    "binomial": error_samples(
+        (SampleInput(np.full(3, 5, np.int64), _f32()), ValueError, "floating-point dtypes for count, got: Long"),
+        (SampleInput(_f32(value=5), np.zeros(3, np.bool_)), ValueError, "floating-point dtypes for prob, got: Bool"),
+        (SampleInput(_f32(value=5), np.full(3, 0.5)), RuntimeError, "Found dtype Double but expected Float"),
+        (SampleInput(np.full(3, 5, np.float16), np.full(3, 0.5, np.float16)), NotImplementedError,
+         "binomial_cpu.*'Half'"),
+        (SampleInput(_f32(value=2.5), _f32()), RuntimeError, "count to hold whole numbers.*found 2.5"),
+        (SampleInput(_f32(value=-1), _f32()), RuntimeError, "count to hold whole numbers.*found -1"),
+        (SampleInput(_f32(value=5), _f32(value=1.5)), RuntimeError, r"prob to be in \[0, 1\], but found 1.5"),
+        (SampleInput(_f32(value=5), _f32(value=np.nan)), RuntimeError, r"prob to be in \[0, 1\], but found nan"),
+        (SampleInput(_f32(value=5), 0.5), TypeError, r"argument 'prob' \(position 2\) must be Tensor, not float"),
+        (SampleInput(_f32((3,), 5), _f32((2,))), RuntimeError, r"size of tensor a \(3\) must match")),
     "uniform_": error_samples(
         (SampleInput(_f32(), 2.0, 1.0), RuntimeError, r"expects to return a \[from, to\) range, but found from=2 > to=1"),
         (SampleInput(np.zeros(3, np.int64)), NotImplementedError, "check_uniform_bounds.*'Long'"),
@@ -475,6 +567,12 @@ OP_DB = [
     _record("multinomial", ember.multinomial, _multinomial_ref, _multinomial_samples, FLOAT_DTYPES,
             result_dtype=_int64_result),
     _record("poisson", ember.poisson, _poisson_ref, _poisson_samples, FLOAT_DTYPES),
+    _record("_standard_gamma", _standard_gamma, _standard_gamma_ref, _standard_gamma_samples, GAMMA_DTYPES),
+    # deterministic: PyTorch's approximations against the exact derivative, within their ~2e-3 relative error
+    OpInfo("_standard_gamma_grad", _standard_gamma_grad, _gamma_grad_ref, _gamma_grad_samples, dtypes=GAMMA_DTYPES,
+           supports_grad=False, error_inputs=_ERRORS["_standard_gamma_grad"],
+           tols={"float32": (5e-3, 1e-6), "float64": (5e-3, 1e-12)}),
+    _record("binomial", ember.binomial, _binomial_ref, _binomial_samples, GAMMA_DTYPES),
     _record("uniform_", _method("uniform_"), _uniform_ref,
             lambda dt, rng: _inplace_samples([(), (-2.0, 3.0), (1.5, 1.5)], dt, rng), FLOAT_DTYPES),
     _record("normal_", _method("normal_"), _normal__ref,
