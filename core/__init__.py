@@ -49,6 +49,7 @@ from . import random
 from .random import (Generator, default_generator, manual_seed, seed, initial_seed, get_rng_state,
                      set_rng_state)
 from . import distributions  # after nn and random, which it uses
+from ._legacy import *  # noqa: F401,F403  (FloatTensor & co., pi/e/inf/nan, set_default_tensor_type, ...)
 from ._print import set_printoptions
 from ._api import (set_default_device, get_default_device, is_tensor, is_floating_point, numel,
                    is_nonzero, set_num_threads, get_num_threads, compile, manual_seed_all, is_complex, is_signed,

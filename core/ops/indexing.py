@@ -754,3 +754,25 @@ def argwhere(input):
 
 INPLACE = ("index_add", "index_copy", "index_fill", "index_reduce", "scatter", "scatter_add", "scatter_reduce",
            "masked_fill", "masked_scatter", "put")
+
+
+@reg("fill_diagonal_")
+def fill_diagonal_(input, fill_value, wrap=False):
+    """Set the main diagonal (``input[i, i, ..., i]``) to ``fill_value`` in place.  Inputs of more than two
+    dims must be hypercubes; ``wrap`` restarts the diagonal every ``cols + 1`` rows of a tall matrix."""
+    if input.ndim < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    if input.ndim > 2 and len(set(input.shape)) != 1:
+        raise RuntimeError("all dimensions of input must be of equal length")
+    from .creation import arange
+    rows, cols = input.shape[0], input.shape[1]
+    if wrap and input.ndim == 2 and rows > cols + 1:
+        r = arange(rows, device=input.device)
+        c = r % (cols + 1)
+        keep = c < cols
+        key = (r[keep], c[keep])
+    else:
+        idx = arange(min(input.shape), device=input.device)
+        key = (idx,) * input.ndim
+    input[key] = fill_value
+    return input
