@@ -23,6 +23,7 @@ from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inferen
 from . import ops as _ops
 from . import _functional
 from ._functional import *  # noqa: F401,F403  (the public op functions)
+from .ops.random import _standard_gamma, _standard_gamma_grad  # torch._standard_gamma(_grad); not in __all__
 from . import _tensor_methods  # noqa: F401  (binds methods onto Tensor)
 from . import autograd, backends, cuda, linalg
 from . import nn

@@ -15,6 +15,28 @@ from . import _dtype as D
 from ._tensor import Tensor
 
 pi, e, inf, nan, newaxis = math.pi, math.e, math.inf, math.nan, None
+
+
+class layout:
+    """A tensor layout (``torch.layout``).  Every ember tensor is ``strided``; the sparse layouts exist so that
+    comparisons such as ``t.layout == torch.sparse_coo`` work (and are False)."""
+
+    def __init__(self, name):
+        self._name = name
+
+    def __repr__(self):
+        return f"ember.{self._name}"
+
+    def __reduce__(self):
+        return (_layout_by_name, (self._name,))
+
+
+strided, sparse_coo, sparse_csr, sparse_csc, sparse_bsr, sparse_bsc, _mkldnn = (
+    layout(n) for n in ("strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc", "_mkldnn"))
+
+
+def _layout_by_name(name):
+    return globals()[name]
 has_openmp, has_mkl, has_lapack = True, False, True  # c_ext's kernels use OpenMP; GEMM is NumPy's OpenBLAS
 
 
@@ -103,5 +125,6 @@ def is_inference(input):
     return input.is_inference()
 
 
-__all__ = ["pi", "e", "inf", "nan", "newaxis", "has_openmp", "has_mkl", "has_lapack", "set_default_tensor_type",
+__all__ = ["layout", "strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc",
+           "pi", "e", "inf", "nan", "newaxis", "has_openmp", "has_mkl", "has_lapack", "set_default_tensor_type",
            "embedding", "batch_norm", "instance_norm", "get_device", "is_inference", *_BY_NAME]

@@ -105,6 +105,27 @@ class Tensor:
     def is_cpu(self) -> bool:
         return self._backend.spec.device_type == "cpu"
 
+    # ember tensors are dense, strided, unquantized and real: PyTorch's predicates for the other kinds are False
+    is_sparse = is_sparse_csr = is_quantized = is_meta = is_mkldnn = is_nested = is_mps = is_xpu = \
+        property(lambda self: False)
+
+    @property
+    def layout(self):
+        from ._legacy import strided
+        return strided
+
+    def is_conj(self) -> bool:
+        return False
+
+    def is_neg(self) -> bool:
+        return False
+
+    def resolve_conj(self):
+        return self
+
+    def resolve_neg(self):
+        return self
+
     def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point
 

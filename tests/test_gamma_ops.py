@@ -30,7 +30,8 @@ def test_standard_gamma_grad_matches_torch_on_a_grid(dtype):
     a, x = _grid()
     want = torch._standard_gamma_grad(torch.tensor(a, dtype=getattr(torch, dtype)),
                                       torch.tensor(x, dtype=getattr(torch, dtype))).numpy()
-    got = _standard_gamma_grad(ember.tensor(a, dtype=getattr(ember, dtype)), ember.tensor(x, dtype=getattr(ember, dtype)))
+    edt = getattr(ember, dtype)
+    got = _standard_gamma_grad(ember.tensor(a, dtype=edt), ember.tensor(x, dtype=edt))
     assert got.dtype is getattr(ember, dtype)
     np.testing.assert_allclose(got.numpy(), want, rtol=1e-6 if dtype == "float32" else 1e-12, atol=0)
 

@@ -86,6 +86,12 @@ class CounterRNG:
     def geometric(self, p, size=None):
         return self._next().geometric(p, size=size)
 
+    def standard_gamma(self, shape):
+        return self._next().standard_gamma(shape)
+
+    def binomial(self, n, p):
+        return self._next().binomial(n, p)
+
 
 def kernels(xp, new_rs):
     def rng_new(seed):

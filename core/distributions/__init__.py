@@ -7,7 +7,7 @@
     kl = kl_divergence(Normal(mu, sigma), Normal(0.0, 1.0))  # VAE prior term
 
 Sampling draws from ember's random ops, so ``ember.manual_seed`` makes it reproducible. Gamma, Beta and
-Dirichlet cannot sample yet (ember has no ``_standard_gamma`` op); their densities, moments and KLs work.
+Dirichlet samples are reparameterised through ``ember._standard_gamma``.
 """
 from . import constraints, transforms
 from .bernoulli import Bernoulli

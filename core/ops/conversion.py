@@ -330,6 +330,29 @@ def pin_memory(self, device=None):
 
 
 @_m()
+def resize_(self, *sizes, memory_format=None):
+    """Resize in place, keeping the leading elements (in row-major order); new elements are uninitialised."""
+    if self._requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    from ._util import as_shape
+    shape = as_shape(sizes, "resize_")
+    if tuple(self.shape) == shape:
+        return self
+    new = C.empty(*shape, dtype=self.dtype, device=self.device)
+    k = min(self.numel(), new.numel())
+    if k:
+        new.view(-1)[:k] = self.detach().reshape(-1)[:k]
+    self._data = new._data
+    self._bump_version()
+    return self
+
+
+@_m()
+def resize_as_(self, the_template, memory_format=None):
+    return self.resize_(tuple(the_template.shape))
+
+
+@_m()
 def is_shared(self):
     base = self._base
     return getattr(self, "_shared", False) or (base is not None and getattr(base, "_shared", False))

@@ -75,3 +75,29 @@ def test_fill_diagonal_errors_like_torch():
         ember.zeros(3).fill_diagonal_(1)
     with pytest.raises(RuntimeError, match="all dimensions of input must be of equal length"):
         ember.zeros(2, 3, 4).fill_diagonal_(1)
+
+
+def test_resize_like_torch():
+    for m in (ember, torch):
+        x = m.arange(6.0).view(2, 3)
+        assert x.resize_(2, 2) is x and x.tolist() == [[0.0, 1.0], [2.0, 3.0]]
+        y = m.arange(3.0)
+        y.resize_(5)
+        assert tuple(y.shape) == (5,) and y[:3].tolist() == [0.0, 1.0, 2.0]
+        a = m.zeros(2)
+        a.resize_as_(m.ones(3, 2))
+        assert tuple(a.shape) == (3, 2)
+        with pytest.raises(RuntimeError, match="cannot resize variables that require grad"):
+            m.ones(2, requires_grad=True).resize_(3)
+
+
+def test_layout_and_kind_predicates_like_torch():
+    import pickle
+    x, t = ember.ones(2), torch.ones(2)
+    assert repr(x.layout) == repr(t.layout).replace("torch", "ember") and x.layout == ember.strided
+    assert x.layout != ember.sparse_coo and pickle.loads(pickle.dumps(ember.strided)) is ember.strided
+    for name in ("is_sparse", "is_sparse_csr", "is_quantized", "is_meta", "is_mkldnn", "is_nested", "is_mps",
+                 "is_xpu"):
+        assert getattr(x, name) is getattr(t, name) is False, name
+    assert x.is_conj() is t.is_conj() is False and x.is_neg() is t.is_neg() is False
+    assert x.resolve_conj() is x and x.resolve_neg() is x

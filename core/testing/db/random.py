@@ -477,7 +477,7 @@ _ERRORS = {
         (SampleInput(_f32(), np.full(3, 0.5)), RuntimeError, "Found dtype Double but expected Float"),
         (SampleInput(np.ones(3, np.int64), np.ones(3, np.int64)), NotImplementedError,
          "_standard_gamma_grad_cpu.*'Long'"),
-        (SampleInput(_f32((3,)), _f32((2,))), RuntimeError, r"size of tensor a \(3\) must match the size of tensor b \(2\)")),
+        (SampleInput(_f32((3,)), _f32((2,))), RuntimeError, r"size of tensor a \(3\) must match")),
     "binomial": error_samples(
         (SampleInput(np.full(3, 5, np.int64), _f32()), ValueError, "floating-point dtypes for count, got: Long"),
         (SampleInput(_f32(value=5), np.zeros(3, np.bool_)), ValueError, "floating-point dtypes for prob, got: Bool"),
