@@ -70,3 +70,12 @@ __all__ = [n for n in dir() if not n.startswith("_")]
 globals().update(_INPLACE_FUNCTIONS)  # ember.exp_(t), ember.zero_(t), ...
 
 autograd._late_bind()
+
+
+def __getattr__(name):
+    """``ember.testing`` (``torch.testing.assert_close`` in user tests) loads on first use: it is the conformance
+    suite and imports NumPy, which ``import ember`` itself never does."""
+    if name == "testing":
+        import importlib
+        return importlib.import_module(".testing", __name__)
+    raise AttributeError(f"module 'ember' has no attribute {name!r}")

@@ -539,3 +539,11 @@ def test_pickled_shared_tensor_maps_the_same_memory():
     assert p.tolist() == [1.0, 1.0]
     plain = pickle.loads(pickle.dumps(ember.ones(2)))
     assert not plain.is_shared()
+
+
+def test_testing_loads_on_first_attribute_access(run_python):
+    r = run_python("import sys, ember\nassert 'ember.testing' not in sys.modules\n"
+                   "ember.testing.assert_close(ember.ones(2), ember.ones(2))\n"
+                   "try:\n    ember.testing.assert_close(ember.ones(2), ember.zeros(2))\nexcept AssertionError:\n"
+                   "    print('mismatch raised')\n")
+    assert r.returncode == 0 and r.stdout.strip() == "mismatch raised", r.stderr[-2000:]
