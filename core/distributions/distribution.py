@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import warnings
+from numbers import Number
 
 import ember
 from . import constraints
@@ -176,3 +177,35 @@ class Distribution:
             f"{p}: {self.__dict__[p] if self.__dict__[p].numel() == 1 else self.__dict__[p].size()}"
             for p in param_names)
         return self.__class__.__name__ + "(" + args_string + ")"
+
+
+class LocScale(Distribution):
+    """Base of the location-scale families (Normal, Laplace): a real ``loc`` and a positive ``scale``, broadcast
+    together; ``mean`` and ``mode`` are ``loc``.  Subclasses give the density, sampling and moments."""
+
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
+    has_rsample = True
+
+    def __init__(self, loc, scale, validate_args=None):
+        from .utils import broadcast_all
+        self.loc, self.scale = broadcast_all(loc, scale)
+        batch_shape = ember.Size() if isinstance(loc, Number) and isinstance(scale, Number) else self.loc.size()
+        super().__init__(batch_shape, validate_args=validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        new = self._get_checked_instance(type(self), _instance)
+        batch_shape = ember.Size(batch_shape)
+        new.loc = self.loc.expand(batch_shape)
+        new.scale = self.scale.expand(batch_shape)
+        Distribution.__init__(new, batch_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
+    @property
+    def mean(self):
+        return self.loc
+
+    @property
+    def mode(self):
+        return self.loc
