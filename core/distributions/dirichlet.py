@@ -36,9 +36,7 @@ class Dirichlet(Distribution):
         new = self._get_checked_instance(Dirichlet, _instance)
         batch_shape = ember.Size(batch_shape)
         new.concentration = self.concentration.expand(batch_shape + self.event_shape)
-        Distribution.__init__(new, batch_shape, self.event_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expanded(new, batch_shape)
 
     def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)
@@ -96,9 +94,7 @@ class Beta(Distribution):
         new = self._get_checked_instance(Beta, _instance)
         batch_shape = ember.Size(batch_shape)
         new._dirichlet = self._dirichlet.expand(batch_shape)
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expanded(new, batch_shape)
 
     @property
     def mean(self):

@@ -165,6 +165,12 @@ class Distribution:
                              f"to be within the support ({support!r}) of the distribution {self!r}, "
                              f"but found invalid values:\n{value}")
 
+    def _expanded(self, new, batch_shape):
+        """Finish ``expand``: initialise ``new`` (whose parameters the caller expanded) without re-validating."""
+        Distribution.__init__(new, batch_shape, self.event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
     def _get_checked_instance(self, cls, _instance=None):
         if _instance is None and type(self).__init__ != cls.__init__:
             raise NotImplementedError(f"Subclass {self.__class__.__name__} of {cls.__name__} that defines a custom "
@@ -198,9 +204,7 @@ class LocScale(Distribution):
         batch_shape = ember.Size(batch_shape)
         new.loc = self.loc.expand(batch_shape)
         new.scale = self.scale.expand(batch_shape)
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expanded(new, batch_shape)
 
     @property
     def mean(self):
